@@ -1,0 +1,1 @@
+"""PDF extraction: findings with provenance (see :mod:`extract.models`)."""
