@@ -130,4 +130,20 @@ def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     names = [r[0] for r in con.execute(
         "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' ORDER BY 1"
     ).fetchall()]
-    return {n: con.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}
+    return {n: scalar(con, f'SELECT count(*) FROM "{n}"') for n in names}
+
+
+def first_row(con: duckdb.DuckDBPyConnection, query: str, params: list | None = None) -> tuple | None:
+    """Run ``query`` with bound ``params`` and return its first row, or None when it has none.
+
+    Fetches the whole result, so the connection is left with no unfinished result (DuckDB 2.0
+    refuses ``register`` and some other calls while a partly fetched result is open).
+    """
+    rows = con.execute(query, params or []).fetchall()
+    return rows[0] if rows else None
+
+
+def scalar(con: duckdb.DuckDBPyConnection, query: str, params: list | None = None):
+    """Run ``query`` with bound ``params`` and return the first column of its first row (or None)."""
+    row = first_row(con, query, params)
+    return row[0] if row else None

@@ -11,13 +11,14 @@ from __future__ import annotations
 import json
 import uuid
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 import duckdb
 import pyarrow as pa
 
-from warehouse.db import stable_id, transaction, utcnow
+from warehouse.db import first_row, scalar, stable_id, transaction, utcnow
 
 #: Finding columns in table order (see schema.sql).
 FINDING_COLUMNS: tuple[str, ...] = (
@@ -76,7 +77,7 @@ def finding_id(sha256: str, f: Any) -> str:
 
 def has_document(con: duckdb.DuckDBPyConnection, doc_id: str) -> bool:
     """Return True when the documents table holds ``doc_id``."""
-    return con.execute("SELECT 1 FROM documents WHERE document_id = ?", [doc_id]).fetchone() is not None
+    return first_row(con, "SELECT 1 FROM documents WHERE document_id = ?", [doc_id]) is not None
 
 
 def _finding_rows(paper_id: str, doc_id: str, sha256: str, findings: Iterable[Any], run_id: str | None) -> pa.Table:
@@ -134,7 +135,7 @@ def load_document(
     doc_id = document_id(ref.sha256, extractor_version)
     now = utcnow()
     with transaction(con):
-        paper_new = con.execute("SELECT 1 FROM papers WHERE paper_id = ?", [ref.paper_id]).fetchone() is None
+        paper_new = first_row(con, "SELECT 1 FROM papers WHERE paper_id = ?", [ref.paper_id]) is None
         if paper_new:
             con.execute(
                 """INSERT INTO papers (paper_id, arxiv_id, arxiv_version, title, authors, categories,
@@ -171,14 +172,15 @@ def load_document(
             ],
         )
         new_rows = _finding_rows(ref.paper_id, doc_id, ref.sha256, result.findings, run_id)
-        before = con.execute("SELECT count(*) FROM findings").fetchone()[0]
+        before = scalar(con, "SELECT count(*) FROM findings")
         con.register("_new_findings", new_rows)
         try:
-            updated = con.execute(
+            updated = scalar(
+            con,
                 """SELECT count(*) FROM findings f JOIN _new_findings n USING (finding_id)
                    WHERE f.value IS DISTINCT FROM n.value OR f.value_text IS DISTINCT FROM n.value_text
                       OR f.extractor_version IS DISTINCT FROM n.extractor_version"""
-            ).fetchone()[0]
+            )
             con.execute(
                 f"""INSERT INTO findings SELECT {', '.join(FINDING_COLUMNS)} FROM _new_findings
                     ON CONFLICT (finding_id) DO UPDATE SET
@@ -190,7 +192,7 @@ def load_document(
             )
         finally:
             con.unregister("_new_findings")
-        after = con.execute("SELECT count(*) FROM findings").fetchone()[0]
+        after = scalar(con, "SELECT count(*) FROM findings")
     return LoadResult(doc_id, paper_new, True, after - before, updated)
 
 
@@ -294,7 +296,7 @@ def insert_observations(con: duckdb.DuckDBPyConnection, rows: Sequence[dict[str,
     ])
     table = pa.table(cols, schema=schema)
     with transaction(con):
-        before = con.execute("SELECT count(*) FROM observations").fetchone()[0]
+        before = scalar(con, "SELECT count(*) FROM observations")
         con.register("_new_obs", table)
         try:
             con.execute(
@@ -302,7 +304,7 @@ def insert_observations(con: duckdb.DuckDBPyConnection, rows: Sequence[dict[str,
             )
         finally:
             con.unregister("_new_obs")
-        after = con.execute("SELECT count(*) FROM observations").fetchone()[0]
+        after = scalar(con, "SELECT count(*) FROM observations")
     return after - before
 
 
@@ -328,7 +330,7 @@ def insert_fits(con: duckdb.DuckDBPyConnection, fits: Sequence[dict[str, Any]], 
         for f in fits:
             fid = stable_id("fit", f["benchmark"], f["metric"], f["compute_measure"], f["model_form"],
                             f["input_hash"], f["code_version"])
-            if con.execute("SELECT 1 FROM fits WHERE fit_id = ?", [fid]).fetchone():
+            if first_row(con, "SELECT 1 FROM fits WHERE fit_id = ?", [fid]):
                 continue
             row = dict(f, fit_id=fid, created_at=now, run_id=run_id)
             con.execute(
@@ -337,3 +339,19 @@ def insert_fits(con: duckdb.DuckDBPyConnection, fits: Sequence[dict[str, Any]], 
             )
             added += 1
     return added
+
+
+@contextmanager
+def recorded_run(con: duckdb.DuckDBPyConnection, command: str, source: str | None) -> Iterator[tuple[str, RunCounts]]:
+    """Open a ``runs`` row for the block and close it: completed, or failed with the error.
+
+    Yields ``(run_id, counts)``; the block fills ``counts``. The exception, if any, propagates.
+    """
+    run_id = start_run(con, command, source)
+    counts = RunCounts()
+    try:
+        yield run_id, counts
+    except BaseException as exc:
+        finish_run(con, run_id, counts, error=f"{type(exc).__name__}: {exc}")
+        raise
+    finish_run(con, run_id, counts)

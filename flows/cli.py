@@ -1,0 +1,239 @@
+"""The ``compute-limits`` command line (typer): a thin layer over the library.
+
+Library errors become one-line messages with a non-zero exit code here, at the command
+boundary, never stack traces. Every command that touches the warehouse takes ``--warehouse``
+(or ``$COMPUTE_LIMITS_WAREHOUSE``).
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from warehouse import db
+
+app = typer.Typer(
+    name="compute-limits",
+    help=(
+        "Measure what deep learning's progress costs in computation, straight from the literature.\n\n"
+        "Example: compute-limits import-reference ../shared/reference/thompson2022 && "
+        "compute-limits nightly --source dir:../shared/corpus/pdfs"
+    ),
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+WarehouseOpt = Annotated[
+    Path,
+    typer.Option(
+        "--warehouse", "-w", envvar=db.WAREHOUSE_ENV, help="DuckDB warehouse file.", show_default=True,
+    ),
+]
+
+#: Exit codes: 1 usage or input error, 3 warehouse busy.
+EXIT_ERROR = 1
+EXIT_BUSY = 3
+
+
+def _fail(message: str, code: int = EXIT_ERROR) -> None:
+    typer.secho(f"error: {message}", err=True, fg=typer.colors.RED)
+    raise typer.Exit(code)
+
+
+def _open(path: Path, *, read_only: bool):
+    """Open the warehouse or exit with a clear message (busy -> exit 3)."""
+    try:
+        return db.connect(path, read_only=read_only)
+    except db.WarehouseBusy as exc:
+        _fail(str(exc), EXIT_BUSY)
+    except db.WarehouseError as exc:
+        _fail(str(exc))
+
+
+def _console():
+    """Return a rich console for standard output, at least 140 columns wide when not a terminal."""
+    from rich.console import Console
+
+    c = Console()
+    return c if c.is_terminal else Console(width=max(c.width, 140))
+
+
+def configure_prefect(verbose: bool = False) -> None:
+    """Set Prefect's environment before it is imported: local ephemeral mode with its state
+    under ``./.prefect`` unless the user configured Prefect (``PREFECT_HOME``,
+    ``PREFECT_API_URL`` or ``PREFECT_PROFILES_PATH`` set), no telemetry, a patient start-up.
+
+    Values are from ../shared/ENVIRONMENT.md (ephemeral API start-up ~12 s the first time; the
+    default 20 s start-up timeout is tight on a busy 2-core machine).
+    """
+    if not any(os.environ.get(k) for k in ("PREFECT_HOME", "PREFECT_API_URL", "PREFECT_PROFILES_PATH")):
+        os.environ["PREFECT_HOME"] = str(Path(".prefect").resolve())
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+    if not verbose:
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+
+@app.command()
+def nightly(
+    source: Annotated[str, typer.Option("--source", "-s", help="arxiv, or dir:PATH for a local folder of PDFs.")] = "arxiv",
+    warehouse: WarehouseOpt = db.default_path(),
+    since: Annotated[Optional[str], typer.Option(help="arXiv window start, ISO date (UTC). Default: a day before --until.")] = None,
+    until: Annotated[Optional[str], typer.Option(help="arXiv window end, ISO date (UTC). Default: now.")] = None,
+    max_results: Annotated[Optional[int], typer.Option(help="Stop after this many papers.")] = None,
+    workers: Annotated[int, typer.Option(min=1, help="Extraction processes at once.")] = 2,
+    timeout_s: Annotated[float, typer.Option(help="Per-document extraction time limit (s).")] = 60.0,
+    memory_mb: Annotated[int, typer.Option(help="Per-document memory limit (MiB).")] = 2048,
+    cache_dir: Annotated[Path, typer.Option(help="Cache folder for downloaded PDFs.")] = Path(".cache/pdfs"),
+    refit: Annotated[bool, typer.Option("--refit/--no-refit", help="Refit the scaling laws at the end.")] = True,
+    progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show a progress bar.")] = True,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
+) -> None:
+    """Run the nightly flow: harvest -> fetch -> extract -> load -> refit -> summary.
+
+    Example: compute-limits nightly --source dir:../shared/corpus/pdfs --warehouse warehouse.duckdb
+    """
+    if source != "arxiv" and not source.startswith("dir:"):
+        _fail(f"--source must be 'arxiv' or 'dir:PATH', got {source!r}")
+    if source.startswith("dir:") and not Path(source[4:]).is_dir():
+        _fail(f"{source[4:]} is not a folder: give dir:PATH of a folder of PDFs (e.g. dir:../shared/corpus/pdfs)")
+    configure_prefect(verbose)
+    # the warehouse must be free before the flow starts; say so now rather than inside Prefect
+    _open(warehouse, read_only=False).close()
+    from flows.nightly import nightly as nightly_flow
+
+    result = nightly_flow(
+        source=source, warehouse=str(warehouse), since=since, until=until, max_results=max_results,
+        workers=workers, timeout_s=timeout_s, memory_mb=memory_mb, cache_dir=str(cache_dir),
+        do_refit=refit, show_progress=progress and sys.stderr.isatty(),
+    )
+    from rich.console import Console
+    from rich.markdown import Markdown
+
+    _console().print(Markdown(result["markdown"]))
+    typer.echo(f'Query it: compute-limits sql "select kind, count(*) from findings group by 1" --warehouse {warehouse}')
+
+
+@app.command("import-reference")
+def import_reference(
+    path: Annotated[Path, typer.Argument(help="Folder of the published CSVs (../shared/reference/thompson2022).")],
+    warehouse: WarehouseOpt = db.default_path(),
+) -> None:
+    """Load Thompson et al.'s published hand-curated data as curated observations.
+
+    Example: compute-limits import-reference ../shared/reference/thompson2022
+    """
+    from analysis.reference import ReferenceError, read_reference_dir
+    from warehouse.load import insert_observations, recorded_run
+
+    try:
+        ref = read_reference_dir(path)
+    except ReferenceError as exc:
+        _fail(str(exc))
+    con = _open(warehouse, read_only=False)
+    try:
+        with recorded_run(con, "import-reference", str(path)):
+            added = insert_observations(con, ref.rows)
+    finally:
+        con.close()
+    for name, n in ref.files.items():
+        typer.echo(f"{name}: {n} observations")
+    typer.echo(f"{added} new observations ({len(ref.rows) - added} already present) in {warehouse}")
+
+
+@app.command()
+def refit(warehouse: WarehouseOpt = db.default_path()) -> None:
+    """Refit the scaling laws on the curated observations; print the fits (new ones marked *).
+
+    Example: compute-limits refit --warehouse warehouse.duckdb
+    """
+    from analysis.refit import refit as do_refit
+    from warehouse.load import recorded_run
+
+    con = _open(warehouse, read_only=False)
+    try:
+        with recorded_run(con, "refit", None) as (run_id, counts):
+            added = do_refit(con, run_id)
+            counts.fits_written = len(added)
+        latest = con.execute(
+            """SELECT benchmark, metric, compute_measure, n, slope, slope_ci_low, slope_ci_high, r2,
+                      implied_power_k, k_ci_high IS NULL AS k_unbounded, fit_id
+               FROM fits QUALIFY row_number() OVER (PARTITION BY benchmark, metric, compute_measure, model_form
+                                                    ORDER BY created_at DESC) = 1
+               ORDER BY benchmark, metric, compute_measure"""
+        ).fetchall()
+    finally:
+        con.close()
+    if not latest:
+        typer.echo("no fits: the warehouse has no curated observations yet; run "
+                   "`compute-limits import-reference ../shared/reference/thompson2022` first")
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    t = Table(title=f"fits ({len(added)} new)")
+    for c in ("benchmark", "metric", "compute measure", "n", "slope", "95% CI", "R^2", "k = 1/|slope|"):
+        t.add_column(c)
+    added_keys = {(f["benchmark"], f["metric"], f["compute_measure"]) for f in added}
+    for b, m, cm, n, s, lo, hi, r2, k, unb, fid in latest:
+        mark = "*" if (b, m, cm) in added_keys else ""
+        t.add_row(b, m, cm + mark, str(n), f"{s:.4f}", f"[{lo:.4f}, {hi:.4f}]", f"{r2:.3f}",
+                  f"{k:.1f}" + (" (CI unbounded)" if unb else ""))
+    _console().print(t)
+
+
+@app.command()
+def sql(
+    query: Annotated[str, typer.Argument(help="A SQL query; '-' reads it from standard input.")],
+    warehouse: WarehouseOpt = db.default_path(),
+    as_csv: Annotated[bool, typer.Option("--csv", help="Write CSV to standard output instead of a table.")] = False,
+    max_rows: Annotated[int, typer.Option(help="Rows shown in table mode (CSV writes all).")] = 200,
+) -> None:
+    """Run a SQL query on a read-only connection and print the result.
+
+    Example: compute-limits sql "select kind, count(*) from findings group by 1"
+    """
+    import duckdb
+
+    if query == "-":
+        query = sys.stdin.read()
+    con = _open(warehouse, read_only=True)
+    try:
+        cur = con.execute(query)
+        cols = [d[0] for d in cur.description] if cur.description else []
+        rows = cur.fetchall() if cols else []
+    except duckdb.Error as exc:
+        _fail(f"query failed: {str(exc).splitlines()[0]}")
+    finally:
+        con.close()
+    if as_csv:
+        w = csv.writer(sys.stdout)
+        w.writerow(cols)
+        w.writerows(rows)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    t = Table(show_lines=False)
+    for c in cols:
+        t.add_column(c, overflow="fold")
+    for r in rows[:max_rows]:
+        t.add_row(*["" if v is None else str(v) for v in r])
+    _console().print(t)
+    if len(rows) > max_rows:
+        typer.echo(f"({len(rows)} rows, {max_rows} shown; --max-rows N or --csv for all)")
+
+
+def main() -> None:  # pragma: no cover - console entry
+    """Entry point for ``python -m flows.cli``."""
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,324 @@
+"""The nightly Prefect flow: harvest -> fetch -> extract -> load -> refit -> summary.
+
+* harvest: list papers from the source (``arxiv``: the API for a submitted-date window;
+  ``dir:PATH``: a local folder of PDFs).
+* fetch: download PDFs into the content-addressed cache (arXiv only; retried, it is I/O).
+* extract: one task per paper, each in its own process with time and memory limits
+  (:mod:`flows.worker`); papers whose file was already extracted by this extractor version are
+  skipped. Not retried: extraction is deterministic.
+* load: the flow's own thread writes each paper with all its findings in one transaction as
+  soon as its extraction ends (DuckDB has one writer: this process).
+* refit: fits every benchmark x compute measure on the curated observations; unchanged input
+  adds no fit.
+* summary: counts printed, stored in ``runs`` and attached as a Prefect markdown artifact.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.futures import as_completed
+from prefect.task_runners import ThreadPoolTaskRunner
+
+import extract
+from extract.models import KINDS, DocumentResult
+from flows.worker import WorkerLimits, extract_isolated
+from warehouse import db, load
+from warehouse.db import first_row, scalar
+
+
+@dataclass
+class RunSummary:
+    """What a nightly run did (also the flow's return value).
+
+    Attributes:
+        run_id: runs.run_id.
+        source: the source spec.
+        counts: :class:`warehouse.load.RunCounts` of the run.
+        fits: fits written, as (benchmark, metric, compute_measure, n, slope, r2) tuples.
+        wall_time_s: seconds from start to end.
+        warehouse: path of the warehouse file.
+        pending_findings: findings without a review decision (all of them until review exists).
+    """
+
+    run_id: str
+    source: str
+    counts: load.RunCounts
+    fits: list[tuple] = field(default_factory=list)
+    wall_time_s: float = 0.0
+    warehouse: str = ""
+    pending_findings: int = 0
+
+    def markdown(self) -> str:
+        """Return the summary as a markdown document (for the Prefect artifact and the CLI)."""
+        c = self.counts
+        lines = [
+            f"# compute-limits nightly run `{self.run_id[:12]}`",
+            "",
+            f"Source `{self.source}`, warehouse `{self.warehouse}`, wall time {self.wall_time_s:.1f} s.",
+            "",
+            f"- papers seen: **{c.papers_seen}**, new: **{c.papers_new}**",
+            f"- documents extracted: **{c.documents_extracted}**",
+            f"- findings added: **{c.findings_new}**",
+            f"- fits written: **{c.fits_written}**",
+            f"- findings awaiting review: **{self.pending_findings}**",
+            "",
+            "| document status | papers |",
+            "|---|---|",
+            *[f"| {k} | {v} |" for k, v in sorted(c.documents_by_status.items())],
+            "",
+            "| finding kind | added |",
+            "|---|---|",
+            *[f"| {k} | {c.findings_by_kind.get(k, 0)} |" for k in KINDS],
+        ]
+        if self.fits:
+            lines += ["", "| benchmark | metric | compute measure | n | slope | R^2 |", "|---|---|---|---|---|---|"]
+            lines += [f"| {b} | {m} | {cm} | {n} | {s:.4f} | {r2:.3f} |" for b, m, cm, n, s, r2 in self.fits]
+        return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------------------------ tasks
+
+
+@task(name="harvest", retries=2, retry_delay_seconds=10, cache_policy=NO_CACHE)
+def harvest(source_spec: str, since: str | None, until: str | None, max_results: int | None, cache_dir: str) -> list:
+    """List the papers of the source: ``dir:PATH`` lists the folder; ``arxiv`` queries the API.
+
+    ``since``/``until`` are ISO dates (UTC) of the submitted-date window for arXiv (default: the
+    last day). Returns a list of :class:`flows.sources.PaperRef`.
+    """
+    from flows.sources import ArxivSource, DirSource, parse_source
+
+    src = parse_source(source_spec, cache_dir=Path(cache_dir)) if _takes_cache_dir() else parse_source(source_spec)
+    if isinstance(src, DirSource):
+        refs = src.list_papers()
+    else:
+        assert isinstance(src, ArxivSource)
+        end = _parse_utc(until) or datetime.now(timezone.utc)
+        start = _parse_utc(since) or end - timedelta(days=1)
+        refs = list(src.search(start, end, max_results=max_results))
+    if max_results is not None:
+        refs = refs[:max_results]
+    return refs
+
+
+def _takes_cache_dir() -> bool:
+    import inspect
+
+    from flows.sources import parse_source
+
+    return "cache_dir" in inspect.signature(parse_source).parameters
+
+
+def _parse_utc(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    d = datetime.fromisoformat(value)
+    return d if d.tzinfo else d.replace(tzinfo=timezone.utc)
+
+
+@task(name="fetch", retries=3, retry_delay_seconds=[2, 10, 30], cache_policy=NO_CACHE)
+def fetch(ref: Any, cache_dir: str) -> Any:
+    """Download the PDF of an arXiv paper into the cache and return the ref with path and sha256."""
+    from flows.sources import ArxivSettings, ArxivSource
+
+    return ArxivSource(ArxivSettings.from_env(), Path(cache_dir)).fetch_pdf(ref)
+
+
+@task(name="extract", cache_policy=NO_CACHE)
+def extract_task(ref: Any, limits: WorkerLimits) -> DocumentResult:
+    """Extract one paper's PDF in an isolated process; always returns a result with a status."""
+    return extract_isolated(ref.local_path, None, limits)
+
+
+@task(name="refit", cache_policy=NO_CACHE)
+def refit_task(warehouse_path: str, run_id: str | None) -> list[dict]:
+    """Refit all scaling laws on the warehouse's curated observations; return the fits added."""
+    from analysis.refit import refit
+
+    con = db.connect(warehouse_path)
+    try:
+        return refit(con, run_id)
+    finally:
+        con.close()
+
+
+# ------------------------------------------------------------------------------------- flow
+
+
+@flow(name="nightly", log_prints=False)
+def nightly(
+    source: str = "dir:../shared/corpus/pdfs",
+    warehouse: str = db.DEFAULT_WAREHOUSE,
+    since: str | None = None,
+    until: str | None = None,
+    max_results: int | None = None,
+    workers: int = 2,
+    timeout_s: float = 60.0,
+    memory_mb: int = 2048,
+    cache_dir: str = ".cache/pdfs",
+    do_refit: bool = True,
+    show_progress: bool = False,
+) -> dict:
+    """Harvest, fetch, extract, load, refit and summarise; return the summary as a dict.
+
+    Args:
+        source: ``arxiv`` or ``dir:PATH``.
+        warehouse: DuckDB file (created if missing).
+        since, until: ISO dates (UTC) of the arXiv submitted-date window (default: last day).
+        max_results: stop after this many papers (None: all).
+        workers: extraction processes at once (>= 1).
+        timeout_s: per-document extraction time limit in seconds.
+        memory_mb: per-document address-space limit in MiB.
+        cache_dir: PDF cache folder for arXiv downloads.
+        do_refit: run the refit step.
+        show_progress: draw a progress bar on the terminal (the CLI turns it on).
+    """
+    logger = get_run_logger()
+    t0 = time.perf_counter()
+    limits = WorkerLimits(timeout_s=timeout_s, memory_bytes=memory_mb * 1024**2)
+    con = db.connect(warehouse)
+    from prefect.runtime import flow_run
+
+    run_id = load.start_run(con, "nightly", source, flow_run_id=str(flow_run.id) if flow_run.id else None)
+    counts = load.RunCounts()
+    summary = RunSummary(run_id=run_id, source=source, counts=counts, warehouse=str(warehouse))
+    try:
+        refs = harvest(source, since, until, max_results, cache_dir)
+        counts.papers_seen = len(refs)
+        logger.info("harvest: %d papers from %s", len(refs), source)
+        runner = ThreadPoolTaskRunner(max_workers=max(1, workers))
+        with runner, _progress(show_progress, len(refs)) as bar:
+            futures = {}
+            for ref in refs:
+                if ref.local_path is None:
+                    try:
+                        ref = fetch(ref, cache_dir)
+                    except Exception as exc:  # noqa: BLE001 - recorded per paper
+                        _record_fetch_error(con, ref, exc, run_id, counts)
+                        bar.advance()
+                        continue
+                doc_id = load.document_id(ref.sha256, extract.EXTRACTOR_VERSION)
+                if load.has_document(con, doc_id):
+                    counts.documents_by_status["skipped (already extracted)"] += 1
+                    bar.advance()
+                    continue
+                futures[runner.submit(extract_task, parameters={"ref": ref, "limits": limits})] = ref
+            for fut in as_completed(list(futures)):
+                ref = futures[fut]
+                result = fut.result()
+                res = load.load_document(con, ref, result, extractor_version=extract.EXTRACTOR_VERSION, run_id=run_id)
+                counts.documents_extracted += 1
+                counts.papers_new += int(res.paper_new)
+                counts.findings_new += res.findings_new
+                counts.documents_by_status[result.status] += 1
+                if res.findings_new:
+                    for f in result.findings:
+                        counts.findings_by_kind[f.kind] += 1
+                logger.info("%s: %s, %d findings (%s)", ref.paper_id, result.status, len(result.findings),
+                            result.reason or "ok")
+                bar.advance(ref.paper_id)
+        if do_refit:
+            con.close()
+            added = refit_task(str(warehouse), run_id)
+            con = db.connect(warehouse)
+            counts.fits_written = len(added)
+            summary.fits = [(f["benchmark"], f["metric"], f["compute_measure"], f["n"], f["slope"], f["r2"]) for f in added]
+        summary.pending_findings = scalar(
+            con,
+            """SELECT count(*) FROM findings f
+               WHERE NOT EXISTS (SELECT 1 FROM reviews r WHERE r.finding_id = f.finding_id)"""
+        )
+        summary.wall_time_s = time.perf_counter() - t0
+        load.finish_run(con, run_id, counts)
+    except BaseException as exc:
+        load.finish_run(con, run_id, counts, error=f"{type(exc).__name__}: {exc}")
+        raise
+    finally:
+        con.close()
+    md = summary.markdown()
+    try:
+        create_markdown_artifact(markdown=md, key="nightly-summary", description="compute-limits nightly run summary")
+    except Exception as exc:  # noqa: BLE001 - an artifact is a convenience, never fatal
+        logger.warning("could not attach the summary artifact: %s", exc)
+    return {
+        "run_id": run_id,
+        "markdown": md,
+        "papers_seen": counts.papers_seen,
+        "papers_new": counts.papers_new,
+        "documents_extracted": counts.documents_extracted,
+        "findings_new": counts.findings_new,
+        "fits_written": counts.fits_written,
+        "documents_by_status": dict(counts.documents_by_status),
+        "findings_by_kind": dict(counts.findings_by_kind),
+        "pending_findings": summary.pending_findings,
+        "wall_time_s": summary.wall_time_s,
+    }
+
+
+def _record_fetch_error(con, ref, exc: Exception, run_id: str, counts: load.RunCounts) -> None:
+    """Record a paper whose PDF could not be downloaded (status fetch_error) and count it."""
+    from warehouse.db import utcnow
+
+    reason = f"{type(exc).__name__}: {exc}"
+    with db.transaction(con):
+        if first_row(con, "SELECT 1 FROM papers WHERE paper_id = ?", [ref.paper_id]) is None:
+            con.execute(
+                """INSERT INTO papers (paper_id, arxiv_id, arxiv_version, title, authors, categories, published_at,
+                       abs_url, source, id_source, status, status_reason, first_seen_at, first_run_id)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'fetch_error', ?, ?, ?)""",
+                [ref.paper_id, ref.arxiv_id, ref.version, ref.title, list(ref.authors or ()),
+                 list(ref.categories or ()), ref.published.replace(tzinfo=None) if ref.published else None,
+                 ref.abs_url, ref.source, ref.id_source, reason, utcnow(), run_id],
+            )
+            counts.papers_new += 1
+    counts.documents_by_status["fetch_error"] += 1
+
+
+class _NoBar:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def advance(self, label: str | None = None) -> None:
+        """Do nothing (progress display is off)."""
+
+
+class _RichBar(_NoBar):
+    """A rich progress bar over papers, drawn on stderr."""
+
+    def __init__(self, total: int):
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+        self.progress = Progress(
+            TextColumn("[bold]papers"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            TimeRemainingColumn(), TextColumn("{task.description}"), console=Console(stderr=True),
+        )
+        self.task = self.progress.add_task("", total=total)
+
+    def __enter__(self):
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.progress.stop()
+        return False
+
+    def advance(self, label: str | None = None) -> None:
+        """Advance by one paper, showing ``label``."""
+        self.progress.update(self.task, advance=1, description=label or "")
+
+
+def _progress(show: bool, total: int):
+    return _RichBar(total) if show else _NoBar()
