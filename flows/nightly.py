@@ -89,33 +89,22 @@ class RunSummary:
 
 
 @task(name="harvest", retries=2, retry_delay_seconds=10, cache_policy=NO_CACHE)
-def harvest(source_spec: str, since: str | None, until: str | None, max_results: int | None, cache_dir: str) -> list:
-    """List the papers of the source: ``dir:PATH`` lists the folder; ``arxiv`` queries the API.
-
-    ``since``/``until`` are ISO dates (UTC) of the submitted-date window for arXiv (default: the
-    last day). Returns a list of :class:`flows.sources.PaperRef`.
+def harvest(src: Any, since: str | None, until: str | None, max_results: int | None) -> list:
+    """List the papers of the source: a :class:`flows.sources.DirSource` lists its folder; an
+    :class:`flows.sources.ArxivSource` queries the API for the submitted-date window
+    ``since``..``until`` (ISO dates, UTC; default: the last day). Returns PaperRefs.
     """
-    from flows.sources import ArxivSource, DirSource, parse_source
+    from flows.sources import DirSource
 
-    src = parse_source(source_spec, cache_dir=Path(cache_dir)) if _takes_cache_dir() else parse_source(source_spec)
     if isinstance(src, DirSource):
         refs = src.list_papers()
     else:
-        assert isinstance(src, ArxivSource)
         end = _parse_utc(until) or datetime.now(timezone.utc)
         start = _parse_utc(since) or end - timedelta(days=1)
         refs = list(src.search(start, end, max_results=max_results))
     if max_results is not None:
         refs = refs[:max_results]
     return refs
-
-
-def _takes_cache_dir() -> bool:
-    import inspect
-
-    from flows.sources import parse_source
-
-    return "cache_dir" in inspect.signature(parse_source).parameters
 
 
 def _parse_utc(value: str | None) -> datetime | None:
@@ -126,11 +115,12 @@ def _parse_utc(value: str | None) -> datetime | None:
 
 
 @task(name="fetch", retries=3, retry_delay_seconds=[2, 10, 30], cache_policy=NO_CACHE)
-def fetch(ref: Any, cache_dir: str) -> Any:
-    """Download the PDF of an arXiv paper into the cache and return the ref with path and sha256."""
-    from flows.sources import ArxivSettings, ArxivSource
+def fetch(src: Any, ref: Any) -> Any:
+    """Download the PDF of an arXiv paper into the source's cache; return the ref with path and sha256.
 
-    return ArxivSource(ArxivSettings.from_env(), Path(cache_dir)).fetch_pdf(ref)
+    One source object serves the whole run, so its politeness delay holds across papers.
+    """
+    return src.fetch_pdf(ref)
 
 
 @task(name="extract", cache_policy=NO_CACHE)
@@ -192,7 +182,10 @@ def nightly(
     counts = load.RunCounts()
     summary = RunSummary(run_id=run_id, source=source, counts=counts, warehouse=str(warehouse))
     try:
-        refs = harvest(source, since, until, max_results, cache_dir)
+        from flows.sources import parse_source
+
+        src = parse_source(source, cache_dir=cache_dir)
+        refs = harvest(src, since, until, max_results)
         counts.papers_seen = len(refs)
         logger.info("harvest: %d papers from %s", len(refs), source)
         runner = ThreadPoolTaskRunner(max_workers=max(1, workers))
@@ -201,7 +194,7 @@ def nightly(
             for ref in refs:
                 if ref.local_path is None:
                     try:
-                        ref = fetch(ref, cache_dir)
+                        ref = fetch(src, ref)
                     except Exception as exc:  # noqa: BLE001 - recorded per paper
                         _record_fetch_error(con, ref, exc, run_id, counts)
                         bar.advance()

@@ -1,0 +1,34 @@
+"""Shared fixtures: where ../shared is, and skips with a clear reason where it is absent."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+def shared_root() -> Path:
+    """Return ``$COMPUTE_LIMITS_SHARED`` or the ``shared`` folder beside the project root."""
+    env = os.environ.get("COMPUTE_LIMITS_SHARED")
+    return Path(env) if env else PROJECT_ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def reference_dir() -> Path:
+    """The authors' published data, ../shared/reference/thompson2022 (skip where absent)."""
+    d = shared_root() / "reference" / "thompson2022"
+    if not (d / "image-classification-on-imagenet.csv").exists():
+        pytest.skip(f"needs the reference data at {d} (../shared beside the project root): not present in this clone")
+    return d
+
+
+@pytest.fixture(scope="session")
+def corpus_pdfs() -> Path:
+    """The 123 real corpus PDFs, ../shared/corpus/pdfs (skip where absent)."""
+    d = shared_root() / "corpus" / "pdfs"
+    if not d.is_dir():
+        pytest.skip(f"needs the corpus at {d} (../shared beside the project root): not present in this clone")
+    return d
