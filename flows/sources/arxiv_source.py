@@ -105,6 +105,7 @@ def backoff_seconds(round_number: int, base_s: float, max_s: float, rng: random.
     ceiling = min(max_s, base_s * 2 ** (round_number - 1))
     return ceiling / 2 + rng.uniform(0, ceiling / 2)
 
+
 class _ApiSession(requests.Session):
     """The ``requests`` session handed to ``arxiv.Client``.
 
@@ -174,6 +175,11 @@ class ArxivSource:
         self._client = arxiv.Client(page_size=s.page_size, delay_seconds=s.delay_seconds,
                                     num_retries=s.num_retries)
         self._client.query_url_format = s.api_url + "?{}"
+        # arxiv 4.0.2 sends every API request through ``Client._session`` (a requests Session,
+        # no timeout, its own User-Agent): swap in ours (see _ApiSession).
+        if not isinstance(getattr(self._client, "_session", None), requests.Session):
+            raise RuntimeError("arxiv.Client has no requests Session `_session`: check the arxiv "
+                               f"version ({arxiv.__version__}; 4.0.x expected)")
         self._client._session = _ApiSession(s.user_agent, s.timeout_s, s.delay_seconds)
         self._rng = random.Random(f"compute-limits:{s.api_url}")
         self._pdf_delay_s = (s.delay_seconds if is_loopback(s.pdf_base_url)

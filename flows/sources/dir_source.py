@@ -112,8 +112,8 @@ def read_manifest(path: Path) -> dict[str, ManifestRow]:
 class DirSource:
     """Papers from a local folder of PDFs (``*.pdf``, not recursive), e.g. a mirror.
 
-    Ids, in order of trust: ``manifest.csv`` beside the PDFs (columns as
-    ``../shared/corpus/manifest.csv``), the file name (``1512.03385v1.pdf``), the arXiv stamp on
+    Ids, in order of trust: ``manifest.csv`` beside the PDFs, or else in the folder above them
+    (the ``shared/corpus/{manifest.csv,pdfs/}`` layout; columns as that manifest), the file name (``1512.03385v1.pdf``), the arXiv stamp on
     page 1; else ``id_source="none"`` and ``paper_id="file:<sha256[:16]>"``.
     """
 

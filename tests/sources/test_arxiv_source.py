@@ -73,6 +73,7 @@ def test_search_result_fields_are_parsed_in_utc(arxiv_replay, tmp_path):
 
 
 def test_requests_carry_our_user_agent(arxiv_replay, tmp_path):
+    """Regression: arxiv 4.0.2 sends its own ``arxiv.py/x`` User-Agent on every request."""
     list(arxiv_replay.source(tmp_path, page_size=10, user_agent="compute-limits-test/1").query(
         "testing", max_results=10))
     (agent,) = arxiv_replay.user_agents
@@ -119,6 +120,7 @@ def test_lookup_rejects_malformed_id_before_any_request(arxiv_replay, tmp_path):
 
 
 def test_http_400_raises_feed_error_and_is_not_retried(arxiv_replay, tmp_path):
+    """Regression: arxiv 4.0.2's ``Client._parse_feed`` retries every ``HTTPError``, 400 included."""
     source = arxiv_replay.source(tmp_path, num_retries=3, retry_rounds=3)
     with pytest.raises(FeedError) as caught:
         list(source.results(arxiv.Search(id_list=["abc"])))
