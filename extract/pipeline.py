@@ -1,0 +1,196 @@
+"""``extract_pdf``: one PDF in, a :class:`~extract.models.DocumentResult` out; never raises for a bad PDF.
+
+Steps:
+
+1. Open with pypdfium2; unreadable, empty, truncated or non-PDF files -> ``parse_error``; a
+   password -> ``encrypted``; more pages than ``settings.max_pages`` -> ``too_many_pages``.
+2. Read every page's text layer (pdfium, ~400 pages/s). Too little text -> ``no_text_layer``.
+3. Blank the references section. Run the sentence rules on the plain text of every page; pages
+   with a hit, and pages with a ``Table`` caption and a number, get a layout pass (pdfium
+   character boxes -> words, lines, tables) that gives the findings their boxes.
+4. Paper-level rule: when the paper defines its FLOPs as multiply-adds (``FLOPs
+   (multiply-adds)``), its FLOPs values count 2 FLOP each (the contract: 1 multiply-add = 2 FLOP).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from extract.models import DocumentResult, Finding
+from extract.settings import ExtractSettings
+from extract.stamp import find_arxiv_stamp
+from extract.text import blank_lines, clean_text, guess_title, reference_lines, sentence_spans
+from extract.version import EXTRACTOR_VERSION
+
+_TABLE_PAGE_RE = re.compile(r"(?:^|\n)\s*(?:Table|TABLE|Tab\.)\s*(?:\d+|[IVX]+)")
+_FLOPS_ARE_MADDS_RE = re.compile(
+    r"FLOPs?\s*\(\s*(?:i\.e\.,?\s*)?(?:multiply-adds|mult-adds|multiply-accumulates?|MACs|multiply–adds)\s*\)"
+    r"|FLOPs?,?\s+(?:i\.e\.,?|namely|measured as|counted as|defined as)\s+(?:the\s+number\s+of\s+)?(?:multiply-adds|mult-adds|multiply-accumulates)",
+    re.IGNORECASE,
+)
+
+
+def _fail(status: str, reason: str, t0: float, pages: int = 0) -> DocumentResult:
+    return DocumentResult(status=status, reason=reason, pages=pages, seconds=time.perf_counter() - t0)
+
+
+def _page_text_and_boxes(textpage) -> tuple[str, list[tuple[float, float, float, float]]]:
+    """Given a pdfium text page, return its text and one box per character (aligned)."""
+    import pypdfium2.raw as pdfium_c
+
+    n = textpage.count_chars()
+    text = textpage.get_text_range()
+    if len(text) != n:
+        text = "".join(chr(pdfium_c.FPDFText_GetUnicode(textpage, i) or 32) for i in range(n))
+    return text, [textpage.get_charbox(i) for i in range(n)]
+
+
+def extract_pdf(path: str | Path, settings: ExtractSettings | None = None) -> DocumentResult:
+    """Given a PDF path, return what extraction made of it (status, findings with provenance).
+
+    Never raises for a bad PDF: unreadable input gives status ``parse_error`` (missing, 0-byte,
+    non-PDF, truncated), ``encrypted``, ``no_text_layer`` or ``too_many_pages``, with a ``reason``.
+    Raises ``TypeError`` only when ``settings`` is not an :class:`ExtractSettings`.
+    """
+    import pypdfium2 as pdfium
+
+    from extract.chips import load_chips
+    from extract.complexity import table_complexity
+    from extract.layout import build_layout
+    from extract.scores import sentence_scores, table_scores
+    from extract.sentences import sentence_findings
+    from extract.tables import find_tables
+
+    t0 = time.perf_counter()
+    settings = ExtractSettings() if settings is None else settings
+    if not isinstance(settings, ExtractSettings):
+        raise TypeError(f"settings must be an ExtractSettings, got {type(settings).__name__}")
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+    except OSError as exc:
+        return _fail("parse_error", f"cannot read {p}: {exc.strerror or exc}", t0)
+    if size == 0:
+        return _fail("parse_error", f"{p.name} is empty (0 bytes)", t0)
+    try:
+        with p.open("rb") as fh:
+            head = fh.read(1024)
+    except OSError as exc:
+        return _fail("parse_error", f"cannot read {p}: {exc}", t0)
+    if b"%PDF" not in head:
+        return _fail("parse_error", f"{p.name} is not a PDF (no %PDF header in the first 1 KiB)", t0)
+    try:
+        pdf = pdfium.PdfDocument(str(p))
+    except pdfium.PdfiumError as exc:
+        msg = str(exc)
+        if "password" in msg.lower():
+            return _fail("encrypted", f"{p.name} is encrypted: {msg}", t0)
+        return _fail("parse_error", f"pdfium cannot open {p.name}: {msg}", t0)
+    except Exception as exc:  # noqa: BLE001 - any parser failure is a parse_error, by contract
+        return _fail("parse_error", f"pdfium cannot open {p.name}: {type(exc).__name__}: {exc}", t0)
+    try:
+        return _extract_open(pdf, p, settings, t0, load_chips(), build_layout, find_tables,
+                             table_scores, table_complexity, sentence_scores, sentence_findings)
+    except Exception as exc:  # noqa: BLE001 - a damaged page tree surfaces late; still no raise
+        return _fail("parse_error", f"failed while reading {p.name}: {type(exc).__name__}: {exc}", t0)
+    finally:
+        pdf.close()
+
+
+def _extract_open(pdf, p: Path, settings: ExtractSettings, t0: float, chips, build_layout, find_tables,
+                  table_scores, table_complexity, sentence_scores, sentence_findings) -> DocumentResult:
+    n_pages = len(pdf)
+    if n_pages > settings.max_pages:
+        return _fail("too_many_pages", f"{n_pages} pages > max_pages={settings.max_pages}", t0, n_pages)
+    if n_pages == 0:
+        return _fail("parse_error", f"{p.name} has no pages", t0)
+    texts: list[str] = []
+    bad_pages: list[int] = []
+    for i in range(n_pages):
+        try:
+            page = pdf[i]
+            tp = page.get_textpage()
+            texts.append(clean_text(tp.get_text_range()))
+            tp.close()
+            page.close()
+        except Exception:  # noqa: BLE001 - one broken page does not sink the paper
+            texts.append("")
+            bad_pages.append(i + 1)
+    chars = sum(len(t) - t.count(" ") - t.count("\n") for t in texts)
+    if chars < settings.min_text_chars:
+        return _fail("no_text_layer", f"only {chars} characters of text in {n_pages} pages (scanned or image-only PDF?)", t0, n_pages)
+    stamp = find_arxiv_stamp(texts[0])
+    result = DocumentResult(status="ok", pages=n_pages, title=guess_title(texts[0]),
+                            arxiv_stamp=f"{stamp[0]}{stamp[1] or ''}" if stamp else None)
+    refs = reference_lines(texts)
+    findings: list[Finding] = []
+    for i, raw in enumerate(texts):
+        text = blank_lines(raw, refs[i])
+        flat = text.replace("\n", " ")
+        wants_table = settings.tables and bool(_TABLE_PAGE_RE.search(text))
+        wants_sent = False
+        if settings.sentences:
+            spans = sentence_spans(flat)
+            wants_sent = bool(sentence_findings(flat, spans, None, i + 1, chips) or sentence_scores(flat, spans, None, i + 1))
+        if not (wants_table or wants_sent):
+            continue
+        page = pdf[i]
+        tp = page.get_textpage()
+        raw_text, boxes = _page_text_and_boxes(tp)
+        w, h = page.get_size()
+        tp.close()
+        page.close()
+        layout = build_layout(i + 1, raw_text, boxes, w, h)
+        layout.text = blank_lines(layout.text, refs[i]) if refs[i] else layout.text
+        if refs[i]:
+            layout.lines = [ln for ln in layout.lines if ln.words and layout.text[ln.words[0].start] != " "]
+        result.pages_analysed += 1
+        if wants_sent:
+            lflat = layout.flat
+            lspans = sentence_spans(lflat)
+            findings.extend(sentence_findings(lflat, lspans, layout, i + 1, chips))
+            findings.extend(sentence_scores(lflat, lspans, layout, i + 1))
+        if wants_table:
+            for table in find_tables(layout):
+                findings.extend(table_scores(table))
+                findings.extend(table_complexity(table, layout))
+    if any(_FLOPS_ARE_MADDS_RE.search(t) for t in texts):
+        findings = [_as_madds(f) for f in findings]
+    findings = [f for f in _dedupe(findings) if f.confidence >= settings.min_confidence]
+    findings.sort(key=lambda f: (f.page, f.bbox[1] if f.bbox else 0.0, f.bbox[0] if f.bbox else 0.0))
+    result.findings = findings
+    if not findings:
+        result.status = "no_findings"
+        result.reason = f"no recognised statement in {n_pages} pages ({result.pages_analysed} analysed)"
+    if bad_pages:
+        result.reason = (result.reason + "; " if result.reason else "") + f"unreadable pages skipped: {bad_pages}"
+    result.seconds = time.perf_counter() - t0
+    return result
+
+
+def _as_madds(f: Finding) -> Finding:
+    """Given a finding, return it doubled to FLOP if it is an ops value written as FLOPs in a paper
+    that defines FLOPs as multiply-adds."""
+    if f.kind != "ops_per_forward_pass" or f.reported_as not in ("FLOPs", "GFLOPs", "MFLOPs"):
+        return f
+    ctx = dict(f.context, paper_defines_flops_as="multiply-adds", value_as_written=f.value)
+    return replace(f, value=f.value * 2.0, reported_as="multiply-adds (paper's FLOPs)", context=ctx)
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    """Given findings, return them without repeats of the same kind/value/page/box/benchmark/label."""
+    seen: set[tuple] = set()
+    out: list[Finding] = []
+    for f in findings:
+        key = (f.kind, f.value, f.value_text, f.page, f.bbox, f.benchmark, f.metric, f.model_label)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(f)
+    return out
+
+
+__all__ = ["extract_pdf", "EXTRACTOR_VERSION"]

@@ -1,0 +1,237 @@
+"""Benchmark scores from tables and sentences.
+
+Scope (as in Thompson et al. 2022): ImageNet top-1/top-5, MS COCO box AP, SQuAD 1.1 EM/F1,
+CoNLL-2003 (English NER) F1, WMT 2014 En-De and En-Fr BLEU. A score is only read when the
+benchmark is named by the column header, the table caption/header, or the sentence itself, and
+the metric by the column header (or, for a table with no metric in its columns, the caption).
+ImageNet errors are stored as accuracy (100 - error) with ``reported_as='error'``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from extract.layout import PageLayout
+from extract.models import Finding
+from extract.tables import Table
+from extract.version import EXTRACTOR_VERSION
+
+_IMAGENET_RE = re.compile(r"ImageNet|ILSVRC|ILSRVC", re.IGNORECASE)
+_IMAGENET_VARIANT_RE = re.compile(
+    r"ImageNet[- ]?(?:V2|C|A|R|Sketch|21[kK]|22[kK]|-?5[kK]|32|64)\b|Tiny[- ]ImageNet|downsampled ImageNet|ImageNet\s*\d+\s*[x×]\s*\d+",
+    re.IGNORECASE,
+)
+_COCO_RE = re.compile(r"\bCOCO\b|MS-?COCO|MSCOCO", re.IGNORECASE)
+_SQUAD_RE = re.compile(r"SQuAD", re.IGNORECASE)
+_SQUAD2_RE = re.compile(r"SQuAD\s*(?:v\s*)?2(?:\.0)?|SQuAD\s*2|v2\.0", re.IGNORECASE)
+_CONLL_RE = re.compile(r"CoNLL[\s\-'’]*(?:20)?03\b", re.IGNORECASE)
+_CONLL_OTHER_RE = re.compile(r"CoNLL[\s\-'’]*(?:20)?0[02]\b|Spanish|Dutch|German NER|\bchunking\b", re.IGNORECASE)
+_WMT14_RE = re.compile(r"WMT\s*['’]?\s*(?:20)?14|newstest\s*-?\s*(?:20)?14", re.IGNORECASE)
+_EN_DE_RE = re.compile(r"\bEN\s*[-–→>\s]\s*DE\b|English[\s\-–]*(?:to|→|-)[\s\-–]*German|\bEnDe\b", re.IGNORECASE)
+_EN_FR_RE = re.compile(r"\bEN\s*[-–→>\s]\s*FR\b|English[\s\-–]*(?:to|→|-)[\s\-–]*French|\bEnFr\b", re.IGNORECASE)
+_REVERSE_RE = re.compile(r"\b(?:DE|FR)\s*[-–→>]\s*EN\b|German[\s\-–]*(?:to|→)[\s\-–]*English|French[\s\-–]*(?:to|→)[\s\-–]*English", re.IGNORECASE)
+
+_TOPK_RE = re.compile(r"top[\s\-]?([15])\b|@([15])\b|\bT([15])\b", re.IGNORECASE)
+_ERR_RE = re.compile(r"\berr(?:or)?s?\b|err\.", re.IGNORECASE)
+_ACC_RE = re.compile(r"\bacc(?:uracy)?\b|acc\.", re.IGNORECASE)
+_AP_TOKEN_RE = re.compile(r"^(?:m?AP|APbb|AP\^?bb|APbox|AP\^?box|box\s*AP|bbox\s*AP|AP\s*\[?\.?50?:\.?95\]?|AP@\[?\.5\s*[:,]\s*\.95\]?)$")
+_AP_OTHER_RE = re.compile(r"AP\s*_?\^?(?:50|75|S|M|L|s|m|l|\d)|\bAR\b|mask|segm|keypoint|AP\^?mk|APmask|\bPQ\b", re.IGNORECASE)
+
+
+def _score(kind_ctx: dict, benchmark: str, metric: str, value: float, reported_as: str | None,
+           page: int, bbox, source: str, label: str | None, method: str, extractor: str,
+           confidence: float) -> Finding:
+    return Finding(
+        kind="score", value=round(value, 4), unit="BLEU" if metric == "bleu" else "%", page=page,
+        bbox=bbox, source_text=source, extractor=extractor, extractor_version=EXTRACTOR_VERSION,
+        model_label=label, benchmark=benchmark, metric=metric, reported_as=reported_as,
+        method=method, confidence=confidence, context=kind_ctx,
+    )
+
+
+def clean_label(label: str) -> str:
+    """Given a table row label, return it without citation brackets and stray markers:
+    ``"VGG [41] (v5)"`` -> ``"VGG (v5)"``."""
+    out = re.sub(r"\s*\[[\d,\s\-–]+\]", "", label)
+    out = re.sub(r"\s*\((?:[A-Z][A-Za-z\-]+(?: et al\.?)?|[A-Z][a-z]+ and [A-Z][a-z]+),? (?:19|20)\d\d[a-z]?\)", "", out)
+    return re.sub(r"\s+", " ", out).strip(" †‡*§¶∗")
+
+
+def table_benchmark(col_header: str, table_ctx: str) -> list[str]:
+    """Given a column header and the table's caption+header text, return candidate benchmark keys
+    (column-level mentions win over table-level ones); [] when none is named."""
+    for ctx in (col_header, table_ctx):
+        found: list[str] = []
+        if _IMAGENET_RE.search(ctx) and not (_IMAGENET_VARIANT_RE.search(ctx) and len(_IMAGENET_RE.findall(ctx)) <= len(_IMAGENET_VARIANT_RE.findall(ctx))):
+            found.append("imagenet")
+        if _COCO_RE.search(ctx):
+            found.append("coco")
+        if _SQUAD_RE.search(ctx) and not _SQUAD2_RE.search(ctx):
+            found.append("squad11")
+        if _CONLL_RE.search(ctx) and not _CONLL_OTHER_RE.search(ctx):
+            found.append("conll2003")
+        if _WMT14_RE.search(ctx):
+            found.append("wmt14")
+        if found:
+            return found
+    return []
+
+
+_NOT_SCORE_RE = re.compile(
+    r"param|flop|mult|madd|\bmacs?\b|time|speed|size|mem|#|\bres\.?(?:olution)?\b|input|batch|epoch|gpu|latency|cost|step|ppl|perplex|fps|\bms\b|hours|days|ratio|\bloc\b|locali[sz]ation|detection|\bdet\b",
+    re.IGNORECASE,
+)
+
+
+def _imagenet_metric(col: str, caption: str) -> tuple[str, bool] | None:
+    """Given an ImageNet column header and the caption, return ``(metric, is_error)``, or None
+    when top-k or error-vs-accuracy is unclear or the column holds something else (params, FLOPs)."""
+    if _NOT_SCORE_RE.search(col):
+        return None
+    ks = {next(g for g in m.groups() if g) for m in _TOPK_RE.finditer(col)}
+    if not ks:
+        ks = {next(g for g in m.groups() if g) for m in _TOPK_RE.finditer(caption)}
+    if len(ks) != 1:
+        return None
+    k = ks.pop()
+    for text in (col, caption):
+        err, acc = bool(_ERR_RE.search(text)), bool(_ACC_RE.search(text))
+        if err != acc:
+            return f"top{k}", err
+    return None
+
+
+def table_scores(table: Table, extractor: str = "table.score") -> list[Finding]:
+    """Given a :class:`Table`, return score findings for cells whose benchmark and metric are clear."""
+    out: list[Finding] = []
+    table_ctx = f"{table.caption} {table.header}"
+    if _REVERSE_RE.search(table_ctx) and not (_EN_DE_RE.search(table_ctx) or _EN_FR_RE.search(table_ctx)):
+        return out
+    for col in table.columns:
+        bms = table_benchmark(col.header, table_ctx)
+        if not bms:
+            continue
+        h = col.header
+        tokens = h.replace("(", " ").replace(")", " ").split()
+        cand: list[tuple[str, str, bool]] = []  # benchmark, metric, is_error
+        if "imagenet" in bms and not re.search(r"locali[sz]ation|detection|\bLOC\b|segmentation|retrieval", table.caption, re.I):
+            im = _imagenet_metric(h, table.caption + " " + table.header)
+            if im:
+                cand.append(("imagenet", im[0], im[1]))
+        if "coco" in bms and not re.search(r"VOC", table.caption) and not _AP_OTHER_RE.search(h):
+            if any(_AP_TOKEN_RE.match(t) for t in tokens) and not re.search(r"mask|segmentation|keypoint|instance seg", table.caption, re.I):
+                cand.append(("coco", "box_ap", False))
+        if "squad11" in bms:
+            if re.search(r"\bEM\b|exact match", h, re.I) and not re.search(r"\bF1\b", h):
+                cand.append(("squad11", "em", False))
+            elif re.search(r"\bF1\b", h) and not re.search(r"\bEM\b", h):
+                cand.append(("squad11", "f1", False))
+        if "conll2003" in bms and not _CONLL_OTHER_RE.search(h):
+            if re.search(r"\bF1\b|\bF-?score\b|\bF\b|F-measure|F1-score", h, re.I) or (
+                    len(table.columns) == 1 and re.search(r"\bF1\b|F-?score|F-measure", table_ctx, re.I)):
+                cand.append(("conll2003", "f1", False))
+        if "wmt14" in bms and not _REVERSE_RE.search(h) and not _NOT_SCORE_RE.search(h):
+            if re.search(r"BLEU", f"{h} {table.header} {table.caption}"):
+                de, fr = bool(_EN_DE_RE.search(h)), bool(_EN_FR_RE.search(h))
+                if not (de or fr):
+                    de, fr = bool(_EN_DE_RE.search(table_ctx)), bool(_EN_FR_RE.search(table_ctx))
+                if de != fr:
+                    cand.append(("wmt14_en_de" if de else "wmt14_en_fr", "bleu", False))
+        if len(cand) != 1:
+            continue
+        benchmark, metric, is_error = cand[0]
+        for row in table.rows:
+            cols = [c.col for c in row.cells]
+            for cell in row.cells:
+                if cell.col != col.index or cols.count(cell.col) > 1 or cell.value is None:
+                    continue
+                label = clean_label(row.label)
+                if label and benchmark == "imagenet" and col.header and not (
+                        _TOPK_RE.search(col.header) or _ERR_RE.search(col.header) or _ACC_RE.search(col.header)):
+                    label = f"{col.header} {label}"  # columns are model variants (e.g. plain / ResNet)
+                if not label or cell.suffix not in ("", "%"):
+                    continue
+                v = cell.value
+                if not 0 < v <= 100 or (v <= 1.0 and cell.suffix != "%"):
+                    continue
+                value = 100.0 - v if is_error else v
+                ctx = {"caption": table.caption[:300], "column": col.header, "table_header": table.header[:300],
+                       "label_header": table.label_header, "cell_text": cell.text}
+                out.append(_score(ctx, benchmark, metric, value, "error" if is_error else None, table.page,
+                                  cell.bbox, row.text, label, "table_cell", extractor,
+                                  0.9 if table_benchmark(col.header, "") else 0.8))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# sentences
+
+_NUM = r"(\d{1,3}(?:\.\d{1,3})?)"
+_OWN_RE = re.compile(r"\b(?:we|our|ours|this|achiev\w*|obtain\w*|reach\w*|establish\w*|attain\w*|yield\w*|set(?:s|ting)? a new|get(?:s)?|improv\w*)\b", re.IGNORECASE)
+_OTHERS_RE = re.compile(r"\b(?:previous(?:ly)?|prior|reported by|state-of-the-art was|best published|et al\.|baseline achieves|compared (?:to|with) the)\b", re.IGNORECASE)
+
+
+def sentence_scores(flat: str, sentences: list[tuple[int, int]], layout: PageLayout | None,
+                    page: int, extractor: str = "sentence.score") -> list[Finding]:
+    """Given a page's flattened text and its sentence spans ``(start, end)``, return score findings
+    stated in sentences that name both the benchmark and the paper's own result.
+
+    Patterns: ``BLEU score of 28.4`` / ``28.4 BLEU`` (WMT 2014 + one direction), ``top-1 error of
+    21.3%`` / ``top-1 and top-5 error rates of 37.5% and 17.0%`` (ImageNet named in the sentence or
+    the one before), ``F1 of 92.2`` (SQuAD 1.1 or CoNLL-2003), ``EM of 84.1`` (SQuAD 1.1),
+    ``37.4 box AP`` / ``AP of 37.4`` (COCO).
+    """
+    out: list[Finding] = []
+    for si, (s0, s1) in enumerate(sentences):
+        s = flat[s0:s1]
+        if not _OWN_RE.search(s) or _OTHERS_RE.search(s):
+            continue
+        prev = flat[sentences[si - 1][0]:sentences[si - 1][1]] if si > 0 else ""
+        found: list[tuple[str, str, float, str | None, int, int]] = []
+        if _WMT14_RE.search(s) and not _REVERSE_RE.search(s):
+            de, fr = bool(_EN_DE_RE.search(s)), bool(_EN_FR_RE.search(s))
+            if de != fr:
+                bm = "wmt14_en_de" if de else "wmt14_en_fr"
+                for m in re.finditer(rf"BLEU(?:\s+score)?\s+(?:of\s+|=\s*|:\s*)?{_NUM}(?!\.\d|\d|%)|{_NUM}\s+BLEU", s):
+                    v = float(m.group(1) or m.group(2))
+                    if 5 <= v <= 70:
+                        found.append((bm, "bleu", v, None, m.start(), m.end()))
+        if (_IMAGENET_RE.search(s) or _IMAGENET_RE.search(prev)) and not _IMAGENET_VARIANT_RE.search(s):
+            for m in re.finditer(
+                    rf"top[\s\-]?([15])\s+and\s+top[\s\-]?([15])\s+(?:test\s+|validation\s+|val\s+)?(error|accuracy|accuracies)(?:\s+rates?)?\s+(?:of\s+)?{_NUM}\s*%\s+and\s+{_NUM}\s*%", s, re.I):
+                is_err = m.group(3).lower().startswith("err")
+                for k, g in ((m.group(1), 4), (m.group(2), 5)):
+                    v = float(m.group(g))
+                    found.append(("imagenet", f"top{k}", 100 - v if is_err else v, "error" if is_err else None, m.start(), m.end()))
+            if not found:
+                for m in re.finditer(
+                        rf"top[\s\-]?([15])\s+(?:single[\s\-]model\s+|single[\s\-]crop\s+|test\s+|validation\s+|val\s+)?(error|accuracy)(?:\s+rate)?\s+(?:of\s+|is\s+|was\s+|=\s*|:\s*)?(?:only\s+)?{_NUM}\s*%"
+                        rf"|{_NUM}\s*%\s+top[\s\-]?([15])\s+(?:single[\s\-]model\s+|test\s+|validation\s+)?(error|accuracy)", s, re.I):
+                    if m.group(1):
+                        k, kind, v = m.group(1), m.group(2), float(m.group(3))
+                    else:
+                        k, kind, v = m.group(5), m.group(6), float(m.group(4))
+                    is_err = kind.lower().startswith("err")
+                    found.append(("imagenet", f"top{k}", 100 - v if is_err else v, "error" if is_err else None, m.start(), m.end()))
+        squad = _SQUAD_RE.search(s) and not _SQUAD2_RE.search(s)
+        conll = _CONLL_RE.search(s) and not _CONLL_OTHER_RE.search(s)
+        if squad != bool(conll) or (squad and not conll):
+            bm = "squad11" if squad else "conll2003"
+            for m in re.finditer(rf"\bF1(?:\s+score)?\s+(?:of\s+|=\s*|:\s*)?{_NUM}(?!\d)|{_NUM}\s*%?\s+F1\b", s):
+                v = float(m.group(1) or m.group(2))
+                if 30 <= v <= 100:
+                    found.append((bm, "f1", v, None, m.start(), m.end()))
+            if squad:
+                for m in re.finditer(rf"\b(?:EM|exact match)(?:\s+score)?\s+(?:of\s+|=\s*|:\s*)?{_NUM}(?!\d)|{_NUM}\s*%?\s+(?:EM|exact match)\b", s, re.I):
+                    v = float(m.group(1) or m.group(2))
+                    if 30 <= v <= 100:
+                        found.append((bm, "em", v, None, m.start(), m.end()))
+        if _COCO_RE.search(s) and not re.search(r"mask|segmentation|keypoint|VOC", s, re.I):
+            for m in re.finditer(rf"\b(?:box\s+)?(?:m?AP)(?:\s+score)?\s+(?:of\s+|=\s*|:\s*)?{_NUM}(?![\d%])|{_NUM}\s+(?:box\s+)?m?AP\b(?![\s_]*\d)", s):
+                v = float(m.group(1) or m.group(2))
+                if 5 <= v <= 90:
+                    found.append(("coco", "box_ap", v, None, m.start(), m.end()))
+        for bm, metric, v, rep, a, b in found:
+            bbox = layout.bbox_of_span(s0 + a, s0 + b) if layout is not None else None
+            out.append(_score({"match": s[a:b]}, bm, metric, v, rep, page, bbox, s, None, "sentence", extractor, 0.6))
+    return out

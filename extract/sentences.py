@@ -1,0 +1,248 @@
+"""Sentence rules: operations, parameters, training hardware, time, epochs and data size.
+
+Each rule is a regular expression over one sentence of flattened page text plus a context test
+(a training verb for hardware and time; no inference words such as ``fps`` or ``latency``).
+Rules and the choices they make:
+
+* chip count: the number right before a chip or ``GPUs``/``TPUs`` (``8 NVIDIA P100 GPUs``,
+  ``eight GPUs``, ``two GTX 580 3GB GPUs``, ``8-GPU``); TPU cores count half (``a TPUv3 pod with
+  512 cores`` -> 256 chips, 2 cores per chip).
+* training time: ``N unit`` or ``N to M units`` (midpoint stored, bounds in ``context``) in a
+  sentence about training; durations per epoch/step/iteration and hedged ones (``at most``,
+  ``less than``) are skipped, as are seconds.
+* epochs: ``for N epochs``, ``a total of N epochs``, ``N training epochs``; ``every/after N epochs``
+  (schedules) are not counts of training.
+* training-set size: ``N training images``, ``training set of N images``, ``trained on N
+  sentence pairs`` (N >= 1,000).
+* operations / parameters: ``3.6 billion FLOPs``, ``569M Mult-Adds``, ``25.6M parameters``; values
+  said to be saved, added or reduced are skipped.
+"""
+
+from __future__ import annotations
+
+import re
+
+from extract.chips import Chip, find_chips
+from extract.layout import PageLayout
+from extract.models import Finding
+from extract.units import (
+    COUNT, DURATION_RE, NUMBER, OPS_RE, SCALED_COUNT_RE, duration_from_match, ops_from_match,
+    parse_number, scale_factor,
+)
+from extract.version import EXTRACTOR_VERSION
+
+_TRAIN_RE = re.compile(r"\b(?:train|trained|training|trains|pre-?train\w*|fine-?tun\w*|took|takes|converge\w*|learn\w*|optimi[sz]\w*)\b", re.IGNORECASE)
+_INFER_RE = re.compile(
+    r"\b(?:inference|test(?:ing)?[\s-]time|runs? at|fps|frames per second|latency|throughput|per image|speed of|images/s|"
+    r"real[\s-]time|on a mobile|CPU time|decoding speed|words per second)\b",
+    re.IGNORECASE,
+)
+_HEDGE_BEFORE_RE = re.compile(r"(?:at most|less than|fewer than|under|up to|within|more than|at least|over|than|only about)\s*$", re.IGNORECASE)
+_PER_AFTER_RE = re.compile(r"^\s*(?:per|each|for each|for every|every|/)\b|^\s*/", re.IGNORECASE)
+_PHASE_PRE_RE = re.compile(r"pre-?train", re.IGNORECASE)
+_PHASE_FT_RE = re.compile(r"fine-?tun", re.IGNORECASE)
+_DELTA_BEFORE_RE = re.compile(r"(?:reduc\w*|sav\w*|additional|extra|increase\w*|overhead|fewer|less|more|by|adds?|added|cut|drop\w*|plus|[+\-−])\s+(?:of\s+|only\s+|about\s+|approximately\s+|roughly\s+|~)?$", re.IGNORECASE)
+
+_DEVICE = r"(?:GPU\s+cards|GPUs?|graphics\s+cards|cards|TPU\s+(?:chips|devices|boards)|TPUs?|chips)"
+_MID_TOKEN = (
+    r"(?:NVIDIA|Nvidia|NVidia|nVidia|Tesla|GeForce|GTX|RTX|Titan|TITAN|Cloud|Google|Quadro|Ti|Xp?|Black|"
+    r"Pascal|Maxwell|Volta|Kepler|SXM2?|PCIe|\(?\d{1,3}\s?GB\)?|\d{1,3}GB|[A-Z]{1,2}\d{2,4}[A-Za-z]?|\d{3,4}|v\d|TPU\s?v\d|TPUv\d|V)"
+)
+_COUNT_DEVICE_RE = re.compile(
+    rf"(?<![\w.,])(?P<n>{COUNT}|a\s+single|a|an|single)\s*(?:[x×]\s*)?(?P<mid>(?:{_MID_TOKEN}[\s\-]+){{0,4}}?)(?P<dev>{_DEVICE})(?![\w-])"
+)
+_N_GPU_RE = re.compile(rf"(?<![\w.])(?P<n>\d{{1,4}})-(?P<dev>GPU|TPU)\b")
+_USE_ONE_RE = re.compile(r"\b(?:train\w*|took|takes)\b[^.]{0,60}\b(?:on|using|with)\s+(?:a\s+single|one|a|single)\b", re.IGNORECASE)
+_CORES_RE = re.compile(
+    rf"(?:(?P<chip>TPU\s?-?v?\d|TPUv\d)\s+pods?\s+(?:with|of|containing)\s+(?P<n1>{NUMBER})\s+(?:TPU\s+)?cores"
+    rf"|(?P<n2>{NUMBER})\s+(?:(?:Cloud\s+)?TPU\s?-?v?\d?|TPUv\d)\s+cores)",
+    re.IGNORECASE,
+)
+_EPOCHS_RE = re.compile(
+    rf"(?:(?P<pre>\b(?:for|a total of|total of|about|approximately|roughly|around|~|over)\s+)(?P<n>{COUNT})\s+(?:training\s+|full\s+)?epochs\b"
+    rf"|(?P<n2>{COUNT})\s+(?:training\s+)?epochs\s+in\s+total|(?P<n3>{COUNT})\s+training\s+epochs)",
+    re.IGNORECASE,
+)
+_EPOCH_SCHEDULE_BEFORE_RE = re.compile(r"(?:every|each|first|last|after|at|warm-?up|within|per)\s+(?:the\s+)?$", re.IGNORECASE)
+_ITEMS = r"(?:images|examples|samples|sentence\s+pairs|sentences|pairs|question-answer\s+pairs|questions|utterances|documents|videos|tokens|words)"
+_SCALE = r"(?:\s?(?:[kKMB]|[Bb]illion|[Mm]illion|[Tt]housand)(?![A-Za-z]))?"
+_SETSIZE_RE = re.compile(
+    rf"(?P<a>{NUMBER}){_SCALE.replace('(?:', '(?P<sa>', 1)}\s+(?:labell?ed\s+|annotated\s+)?training\s+{_ITEMS}"
+    rf"|training\s+(?:set|data|corpus|split)\s+(?:of|with|consists\s+of|consisting\s+of|contains|containing|has|includes|comprises)\s+(?:about\s+|approximately\s+|roughly\s+|around\s+|~\s*|over\s+)?(?P<b>{NUMBER}){_SCALE.replace('(?:', '(?P<sb>', 1)}\s+(?:labell?ed\s+)?{_ITEMS}"
+    rf"|trained\s+on\s+(?:about\s+|approximately\s+|roughly\s+|around\s+|~\s*|the\s+)?(?P<c>{NUMBER}){_SCALE.replace('(?:', '(?P<sc>', 1)}\s+(?:labell?ed\s+)?{_ITEMS}"
+    rf"|(?:dataset|data\s+set|corpus)\s+(?:consisting\s+of|of|with|containing)\s+(?:about\s+|approximately\s+|roughly\s+|around\s+|~\s*)?(?P<d>{NUMBER}){_SCALE.replace('(?:', '(?P<sd>', 1)}\s+{_ITEMS}",
+    re.IGNORECASE,
+)
+_PARAMS_RE = re.compile(
+    rf"(?<![\w.])(?P<n>{NUMBER})\s?(?P<s>[KMB]|[Bb]illion|[Mm]illion|[Tt]housand)?\s+(?:trainable\s+|learnable\s+|free\s+|model\s+)?(?:parameters|params)\b"
+    rf"|(?:Total\s+)?Param(?:eter)?s\s*[=:]\s*(?P<n2>{NUMBER})\s?(?P<s2>[KMB]|[Bb]illion|[Mm]illion)",
+)
+_LABEL_BEFORE_RE = re.compile(r"((?:[A-Z0-9][\w\-.]*\s+)?[A-Za-z0-9][\w\-.]*(?:\s+model)?)\s*(?:\[[\d,\s]+\]\s*)?\(\s*$")
+
+
+def _phase(sentence: str) -> str:
+    if _PHASE_PRE_RE.search(sentence):
+        return "pretraining"
+    if _PHASE_FT_RE.search(sentence):
+        return "finetuning"
+    return "training"
+
+
+class _Emitter:
+    """Collects findings for one sentence (page, offsets, layout for boxes)."""
+
+    def __init__(self, out: list[Finding], layout: PageLayout | None, page: int, s0: int, sentence: str):
+        self.out, self.layout, self.page, self.s0, self.sentence = out, layout, page, s0, sentence
+
+    def __call__(self, kind: str, value: float | None, unit: str, a: int, b: int, extractor: str,
+                 confidence: float, **kw) -> None:
+        bbox = self.layout.bbox_of_span(self.s0 + a, self.s0 + b) if self.layout is not None else None
+        ctx = dict(kw.pop("context", {}))
+        ctx["match"] = self.sentence[a:b]
+        self.out.append(Finding(
+            kind=kind, value=value, unit=unit, page=self.page, bbox=bbox, source_text=self.sentence,
+            extractor=extractor, extractor_version=EXTRACTOR_VERSION, method="sentence",
+            confidence=confidence, context=ctx, **kw,
+        ))
+
+
+def _count(text: str) -> float:
+    t = text.lower().strip()
+    if t in ("a", "an", "single", "a single"):
+        return 1.0
+    return parse_number(t)
+
+
+def hardware_findings(s: str, emit: _Emitter, chips: tuple[Chip, ...] | None = None) -> None:
+    """Given a sentence, emit chip_model and chip_count findings when it says what training ran on."""
+    if not _TRAIN_RE.search(s) or _INFER_RE.search(s):
+        return
+    mentions = find_chips(s, chips)
+    phase = _phase(s)
+    for mention in mentions:
+        emit("chip_model", None, "chip", mention.start, mention.end, "sentence.chip_model", 0.7,
+             value_text=mention.chip.key, context={"phase": phase, "vendor": mention.chip.vendor})
+    counted: list[tuple[int, int]] = []
+    for m in _CORES_RE.finditer(s):
+        n = parse_number(m.group("n1") or m.group("n2"))
+        if n >= 2:
+            emit("chip_count", n / 2.0, "count", m.start(), m.end(), "sentence.chip_count", 0.6,
+                 context={"phase": phase, "rule": "TPU cores / 2", "cores": n})
+            counted.append((m.start(), m.end()))
+    for m in list(_COUNT_DEVICE_RE.finditer(s)) + list(_N_GPU_RE.finditer(s)):
+        if any(a <= m.start() < b for a, b in counted):
+            continue
+        raw = m.group("n")
+        mid = m.groupdict().get("mid") or ""
+        chip = next((c for c in mentions if m.start() <= c.start < m.end()), None)
+        is_tpu = "TPU" in m.group("dev") or (chip is not None and chip.chip.kind == "tpu")
+        if raw.lower() in ("a", "an", "single") and chip is None and "single" not in s[max(0, m.start() - 8):m.end()].lower():
+            continue
+        if m.group("dev").lower().startswith(("cards", "chips")) and chip is None:
+            continue
+        try:
+            n = _count(raw)
+        except ValueError:
+            continue
+        if n == 1 and not _USE_ONE_RE.search(s):
+            continue  # "fit on one GPU", "a GPU implementation": not a statement of training hardware
+        if not 1 <= n <= 100000 or n != int(n):
+            continue
+        emit("chip_count", n, "count", m.start(), m.end(), "sentence.chip_count", 0.7 if chip or mid.strip() == "" else 0.6,
+             context={"phase": phase, "chip": chip.chip.key if chip else None,
+                      "device": ("tpu_chip" if "chip" in m.group("dev").lower() else "tpu_device") if is_tpu else "gpu"})
+        counted.append((m.start(), m.end()))
+
+
+def time_findings(s: str, emit: _Emitter) -> None:
+    """Given a sentence, emit training_time and epochs findings."""
+    if not _TRAIN_RE.search(s) or _INFER_RE.search(s):
+        return
+    phase = _phase(s)
+    for m in DURATION_RE.finditer(s):
+        unit = m.group("unit2").lower()
+        if unit.startswith("sec"):
+            continue  # step and iteration times, not training time
+        if _HEDGE_BEFORE_RE.search(s[:m.start()]) or _PER_AFTER_RE.search(s[m.end():]):
+            continue
+        if re.search(r"(?:per|each|every)\s+(?:epoch|iteration|step|batch)", s[m.end():m.end() + 30], re.I):
+            continue
+        if m.group("lo").lower() in ("a", "an"):
+            continue
+        seconds, unit, bounds = duration_from_match(m)
+        if seconds <= 0:
+            continue
+        ctx = {"phase": phase, "unit_as_written": unit}
+        if bounds:
+            ctx.update({"range_s": list(bounds), "rule": "midpoint of range"})
+        emit("training_time", seconds, "s", m.start(), m.end(), "sentence.training_time", 0.6,
+             reported_as=unit, context=ctx)
+    for m in _EPOCHS_RE.finditer(s):
+        if _EPOCH_SCHEDULE_BEFORE_RE.search(s[:m.start()]):
+            continue
+        raw = m.group("n") or m.group("n2") or m.group("n3")
+        try:
+            n = parse_number(raw)
+        except ValueError:
+            continue
+        if 0 < n <= 10000:
+            emit("epochs", n, "epoch", m.start(), m.end(), "sentence.epochs", 0.6, context={"phase": phase})
+
+
+def data_findings(s: str, emit: _Emitter) -> None:
+    """Given a sentence, emit training_set_size findings."""
+    for m in _SETSIZE_RE.finditer(s):
+        for g in "abcd":
+            if m.group(g):
+                n = parse_number(m.group(g)) * scale_factor(m.group("s" + g))
+                break
+        else:
+            continue
+        if n >= 1000:
+            item = re.search(_ITEMS, m.group(0), re.I)
+            emit("training_set_size", n, "examples", m.start(), m.end(), "sentence.training_set_size", 0.6,
+                 context={"items": item.group(0) if item else None})
+
+
+def complexity_findings(s: str, emit: _Emitter) -> None:
+    """Given a sentence, emit ops_per_forward_pass and parameters findings."""
+    for m in OPS_RE.finditer(s):
+        unit = m.group("unit")
+        if unit.upper().startswith("T") or re.match(r"\s*(?:/\s?s|per\s+second)", s[m.end():]) or unit == "FLOPS":
+            continue
+        if _DELTA_BEFORE_RE.search(s[:m.start()]) or re.match(r"\s*(?:less|fewer|more|lower|higher|reduction|saving)", s[m.end():]):
+            continue
+        flop, rep = ops_from_match(m)
+        if not 1e5 <= flop <= 1e13:
+            continue
+        label = _LABEL_BEFORE_RE.search(s[:m.start()])
+        emit("ops_per_forward_pass", flop, "FLOP", m.start(), m.end(), "sentence.ops", 0.6, reported_as=rep,
+             model_label=label.group(1) if label else None, context={"unit_as_written": unit})
+    for m in _PARAMS_RE.finditer(s):
+        raw, sc = (m.group("n"), m.group("s")) if m.group("n") else (m.group("n2"), m.group("s2"))
+        if _DELTA_BEFORE_RE.search(s[:m.start()]):
+            continue
+        n = parse_number(raw) * scale_factor(sc)
+        if not sc and n < 1e4:
+            continue
+        if 1e3 <= n <= 2e12:
+            label = _LABEL_BEFORE_RE.search(s[:m.start()])
+            emit("parameters", n, "count", m.start(), m.end(), "sentence.params", 0.6,
+                 model_label=label.group(1) if label else None)
+
+
+def sentence_findings(flat: str, spans: list[tuple[int, int]], layout: PageLayout | None, page: int,
+                      chips: tuple[Chip, ...] | None = None) -> list[Finding]:
+    """Given a page's flattened text and sentence spans, return the non-score findings the rules
+    above read from its sentences (bboxes from ``layout`` when given)."""
+    out: list[Finding] = []
+    for s0, s1 in spans:
+        s = flat[s0:s1]
+        if len(s) > 1500 or re.match(r"\s*\[\d+\]", s):
+            continue
+        emit = _Emitter(out, layout, page, s0, s)
+        hardware_findings(s, emit, chips)
+        time_findings(s, emit)
+        data_findings(s, emit)
+        complexity_findings(s, emit)
+    return out

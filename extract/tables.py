@@ -1,0 +1,364 @@
+"""Tables from line layout: data rows, numeric columns, their headers and the caption.
+
+A chain of pure functions, as in pdfplumber's table finder:
+lines -> data rows (a label then a trailing run of numeric cells) -> blocks of rows ->
+columns (numeric cells clustered by x-overlap) -> header phrases above, assigned to columns by
+x-overlap (a spanning group header goes to the columns it covers) -> caption (``Table N`` line
+nearest above or below).
+
+Coordinates are PDF points, origin top-left (see :mod:`extract.layout`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from extract.layout import Box, Line, PageLayout, Word, union_boxes
+
+#: Markers papers put on cells (footnotes, bold-as-best) that are not part of the value.
+_MARKERS = "†‡*§¶∗⋆☆♠♣♦♥#⋄◦•"
+#: A numeric cell: ``21.43``, ``77.1%``, ``25.6M``, ``0.39B``, ``1.8×10^9``, ``2.3·10^19``, ``4x``.
+CELL_RE = re.compile(
+    r"^[(\[]?(?P<sign>[+\-±])?(?P<num>\d+(?:,\d{3})*(?:\.\d+)?|\.\d+)"
+    r"(?:(?P<pow>\s?[×x·]\s?10\^-?\d{1,2})|(?P<suf>%|[KMGBT]|x|×))?[)\]]?$"
+)
+#: Cells that stand for "no value".
+PLACEHOLDERS = frozenset({"-", "–", "—", "--", "N/A", "n/a", "NA", "?", "/", "×", "✗"})
+#: A ``Table N`` caption start.
+CAPTION_RE = re.compile(r"^\s*(?:Table|TABLE|Tab\.)\s*(?:\d+|[IVX]+|[A-Z]\.?\d+)\s*[:.|]?")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A numeric table cell: ``text`` as printed (markers stripped), ``value`` before any header
+    scale (``"25.6M"`` -> 25.6e6, ``"77.1%"`` -> 77.1), ``suffix`` (``%``, ``M``, ``x`` ... or
+    ``""``), its ``bbox`` and column index ``col`` (-1 before columns are known)."""
+
+    text: str
+    value: float | None
+    suffix: str
+    bbox: Box
+    col: int = -1
+
+
+@dataclass
+class Row:
+    """A data row: ``label`` (words before the numeric cells, citations kept), ``cells``, the
+    whole line's ``text`` and ``bbox``."""
+
+    label: str
+    cells: list[Cell]
+    text: str
+    bbox: Box
+
+
+@dataclass
+class Column:
+    """A numeric column: x-range and the header text above it (group headers first)."""
+
+    index: int
+    x0: float
+    x1: float
+    header: str = ""
+
+
+@dataclass
+class Table:
+    """A table found on a page.
+
+    Attributes:
+        page: 1-based page number.
+        caption: the ``Table N ...`` text nearest the block ("" when none found).
+        header: all header lines above the rows, joined.
+        label_header: header words left of the first numeric column (e.g. ``"method"``).
+        columns: numeric columns, left to right.
+        rows: data rows, top to bottom, cells carrying column indexes.
+        bbox: union of rows and header.
+    """
+
+    page: int
+    caption: str
+    header: str
+    label_header: str
+    columns: list[Column]
+    rows: list[Row] = field(default_factory=list)
+    bbox: Box | None = None
+
+
+def parse_cell(text: str) -> tuple[float | None, str] | None:
+    """Given a word, return ``(value, suffix)`` if it is a numeric cell, ``(None, "")`` for a
+    placeholder (``-``, ``N/A``), else None.
+
+    ``"25.6M"`` -> ``(25.6e6, "M")``; ``"77.1%"`` -> ``(77.1, "%")``; ``"1.8×10^9"`` -> ``(1.8e9, "e")``;
+    ``"4x"`` -> ``(4.0, "x")``.
+    """
+    t = text.strip().strip(_MARKERS).rstrip(",;")
+    if t in PLACEHOLDERS:
+        return None, ""
+    if t.endswith((")", "]")) != t.startswith(("(", "[")):
+        return None
+    m = CELL_RE.match(t)
+    if m is None:
+        return None
+    v = float(m.group("num").replace(",", ""))
+    if m.group("sign") == "-":
+        v = -v
+    if m.group("pow"):
+        exp = int(m.group("pow").split("^")[1])
+        return v * 10.0 ** exp, "e"
+    suf = m.group("suf") or ""
+    scale = {"K": 1e3, "M": 1e6, "G": 1e9, "B": 1e9, "T": 1e12}.get(suf, 1.0)
+    return v * scale, suf
+
+
+def _is_cell(text: str) -> bool:
+    t = text.strip().strip(_MARKERS).rstrip(",;")
+    return t in PLACEHOLDERS or parse_cell(t) is not None
+
+
+def _merge_powers(words: list[Word]) -> list[Word]:
+    """Given a line's words, return them with ``2.3 · 10^19`` (three words) joined into one."""
+    out: list[Word] = []
+    i = 0
+    while i < len(words):
+        w = words[i]
+        if (i + 2 < len(words) and words[i + 1].text in ("·", "×", "x") and re.fullmatch(r"10\^-?\d{1,2}", words[i + 2].text)
+                and re.fullmatch(r"\d+(?:\.\d+)?", w.text)):
+            z = words[i + 2]
+            out.append(Word(f"{w.text}×{z.text}", union_boxes([w.bbox, z.bbox]), w.start, z.end))
+            i += 3
+            continue
+        out.append(w)
+        i += 1
+    return out
+
+
+_DELTA_RE = re.compile(r"^[(\[][+\-±↑↓]?\d*\.?\d+%?[)\]]$|^±\d*\.?\d+$|^[↑↓]\d")
+
+
+def parse_row(line: Line) -> Row | None:
+    """Given a line, return it as a data :class:`Row` (label then a trailing run of numeric cells,
+    deltas such as ``(+1.2)`` and ``±0.1`` skipped), or None when it is not one (no trailing
+    numbers, or a label too long to be a row label)."""
+    words = _merge_powers(line.words)
+    cells: list[Cell] = []
+    k = len(words)
+    while k > 0:
+        w = words[k - 1]
+        if _DELTA_RE.match(w.text):
+            k -= 1
+            continue
+        if not _is_cell(w.text):
+            break
+        parsed = parse_cell(w.text)
+        value, suffix = parsed if parsed is not None else (None, "")
+        cells.append(Cell(w.text.strip(_MARKERS), value, suffix, w.bbox))
+        k -= 1
+    if not cells or all(c.value is None for c in cells):
+        return None
+    label_words = words[:k]
+    label = " ".join(w.text for w in label_words)
+    if len(label_words) > 8 or len(label) > 70 or label.endswith((",", ";")):
+        return None
+    if label_words and re.search(r"\b(?:is|are|was|were|of|the|by|with|and|to|than|from|at|in)$", label):
+        return None
+    cells.reverse()
+    return Row(label, cells, line.text, line.bbox)
+
+
+def _phrases(line: Line) -> list[tuple[str, float, float]]:
+    """Given a header line, return its phrases ``(text, x0, x1)``: words closer than about a space."""
+    out: list[list] = []
+    for w in line.words:
+        h = w.bbox[3] - w.bbox[1]
+        if out and w.bbox[0] - out[-1][2] < max(3.5, 0.45 * h):
+            out[-1][0] += " " + w.text
+            out[-1][2] = max(out[-1][2], w.bbox[2])
+        else:
+            out.append([w.text, w.bbox[0], w.bbox[2]])
+    return [(t, a, b) for t, a, b in out]
+
+
+def cluster_columns(rows: list[Row]) -> list[Column]:
+    """Given rows, return numeric columns (cells whose x-ranges overlap share one), left to right,
+    and set each cell's ``col``."""
+    spans: list[list[float]] = []
+    for row in rows:
+        for c in row.cells:
+            x0, x1 = c.bbox[0], c.bbox[2]
+            best, best_ov = -1, 0.0
+            for j, (a, b) in enumerate(spans):
+                ov = min(b, x1) - max(a, x0)
+                if ov > best_ov:
+                    best, best_ov = j, ov
+            if best < 0:
+                spans.append([x0, x1])
+            else:
+                spans[best][0] = min(spans[best][0], x0)
+                spans[best][1] = max(spans[best][1], x1)
+    spans.sort()
+    merged: list[list[float]] = []
+    for a, b in spans:
+        if merged and a < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    cols = [Column(i, a, b) for i, (a, b) in enumerate(merged)]
+    for row in rows:
+        new = []
+        for c in row.cells:
+            xc = (c.bbox[0] + c.bbox[2]) / 2
+            idx = min(range(len(cols)), key=lambda i: 0 if cols[i].x0 <= xc <= cols[i].x1 else min(abs(cols[i].x0 - xc), abs(cols[i].x1 - xc)))
+            new.append(Cell(c.text, c.value, c.suffix, c.bbox, idx))
+        row.cells = new
+    return cols
+
+
+_SENTENCE_RUN_RE = re.compile(r"(?:\b[a-z]{2,}\b[,.]?\s+){3}[a-z]{2,}")
+
+
+def _is_prose(line: Line) -> bool:
+    words = line.words
+    return len(words) >= 9 and sum(1 for w in words if w.text[:1].isalpha()) >= 0.7 * len(words)
+
+
+def find_tables(layout: PageLayout) -> list[Table]:
+    """Given a page layout, return the tables on it (blocks of >= 2 data rows, or 1 row under a
+    header), each with columns, header and caption."""
+    lines = layout.lines
+    parsed = [parse_row(ln) if not _is_prose(ln) else None for ln in lines]
+    tables: list[Table] = []
+    i = 0
+    n = len(lines)
+    while i < n:
+        if parsed[i] is None:
+            i += 1
+            continue
+        start = i
+        rows = [parsed[i]]
+        last = i
+        j = i + 1
+        while j < n:
+            prev_box = lines[last].bbox
+            box = lines[j].bbox
+            if abs(box[1] - prev_box[1]) > 45 or box[1] < prev_box[1] - 2:
+                break
+            if parsed[j] is not None:
+                rows.append(parsed[j])
+                last = j
+            elif j - last > 2 or _is_prose(lines[j]) or CAPTION_RE.match(lines[j].text):
+                break
+            j += 1
+        table = _assemble(layout, start, last, [r for r in rows if r is not None])
+        if table is not None:
+            tables.append(table)
+        i = last + 1
+    return tables
+
+
+def _assemble(layout: PageLayout, start: int, last: int, rows: list[Row]) -> Table | None:
+    """Given the line range of a block of rows, return the :class:`Table`, or None when too thin."""
+    lines = layout.lines
+    cols = cluster_columns(rows)
+    if not cols:
+        return None
+    block = union_boxes([r.bbox for r in rows])
+    x0 = min(block[0], cols[0].x0) - 4
+    x1 = max(block[2], cols[-1].x1) + 4
+    top = block[1]
+    # header: non-row, non-prose lines just above the first row, in content order
+    header_lines: list[Line] = []
+    k = start - 1
+    while k >= 0 and len(header_lines) < 5:
+        ln = lines[k]
+        b = ln.bbox
+        if CAPTION_RE.match(ln.text) or _is_prose(ln) or b[3] > top + 1 or top - b[3] > 40 or _SENTENCE_RUN_RE.search(ln.text):
+            break
+        if b[2] < x0 - 2 or b[0] > x1 + 2:
+            break
+        header_lines.append(ln)
+        top = min(top, b[1])
+        k -= 1
+    header_lines.reverse()
+    header_lines.sort(key=lambda ln: ln.bbox[1])
+    if len(rows) < 2 and not header_lines:
+        return None
+    spacing = min((cols[i + 1].x0 - cols[i].x1 for i in range(len(cols) - 1)), default=40.0)
+    label_parts: list[str] = []
+    for ln in header_lines:
+        for text, a, b in _phrases(ln):
+            if b < cols[0].x0 - 2:
+                label_parts.append(text)
+        for col in cols:
+            hits = [t for t, a, b in _phrases(ln) if a <= col.x1 + 2 and b >= col.x0 - 2]
+            if not hits:
+                xc = (col.x0 + col.x1) / 2
+                near = [(min(abs(a - xc), abs(b - xc)), t) for t, a, b in _phrases(ln) if a >= cols[0].x0 - 10]
+                near = [nt for nt in near if nt[0] <= max(spacing, 8.0) * 0.9]
+                if near:
+                    hits = [min(near)[1]]
+            if hits:
+                col.header = (col.header + " " + " ".join(hits)).strip()
+    caption = find_caption(layout, (x0, top, x1, block[3]))
+    bbox = union_boxes([block] + [ln.bbox for ln in header_lines])
+    return Table(layout.page, caption, " ".join(ln.text for ln in header_lines), " ".join(label_parts), cols, rows, bbox)
+
+
+def find_caption(layout: PageLayout, region: Box) -> str:
+    """Given a table region, return the nearest ``Table N`` caption above (within 150 pt) or below
+    (within 60 pt) that overlaps it horizontally, with up to three following lines; "" if none."""
+    best: tuple[float, int] | None = None
+    lines = layout.lines
+    for idx, ln in enumerate(lines):
+        if not CAPTION_RE.match(ln.text):
+            continue
+        b = ln.bbox
+        if b[2] < region[0] or b[0] > region[2]:
+            continue
+        if b[3] <= region[1] + 2:
+            dist = region[1] - b[3]
+            if dist > 150:
+                continue
+        elif b[1] >= region[3] - 2:
+            dist = b[1] - region[3]
+            if dist > 60:
+                continue
+        else:
+            continue
+        if best is None or dist < best[0]:
+            best = (dist, idx)
+    if best is None:
+        return ""
+    idx = best[1]
+    parts = [lines[idx].text]
+    y = lines[idx].bbox[3]
+    for ln in lines[idx + 1: idx + 4]:
+        b = ln.bbox
+        if b[1] - y > 6 or b[1] < y - 20 or parse_row(ln) is not None:
+            break
+        parts.append(ln.text)
+        y = b[3]
+    return " ".join(parts)
+
+
+def column_titles(layout: PageLayout, table: Table, reach: float = 300.0) -> list[str] | None:
+    """Given a table, return one title per numeric column from the nearest line above (within
+    ``reach`` points) whose phrases sit one over each column (e.g. ``18-layer 34-layer ...`` over a
+    ``FLOPs`` row), or None when no such line exists."""
+    if table.bbox is None:
+        return None
+    top = min(r.bbox[1] for r in table.rows)
+    cands = [ln for ln in layout.lines if ln.bbox[3] <= top + 1 and top - ln.bbox[3] <= reach]
+    cands.sort(key=lambda ln: -ln.bbox[3])
+    for ln in cands:
+        phrases = _phrases(ln)
+        titles: list[str] = []
+        for col in table.columns:
+            hits = [t for t, a, b in phrases if a <= col.x1 + 3 and b >= col.x0 - 3]
+            if len(hits) != 1:
+                break
+            titles.append(hits[0])
+        if len(titles) == len(table.columns) and len(set(titles)) == len(titles):
+            return titles
+    return None

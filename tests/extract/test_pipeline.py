@@ -1,0 +1,148 @@
+"""extract_pdf: statuses on broken input, and exact values on real corpus papers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extract import EXTRACTOR_VERSION, ExtractSettings, extract_pdf
+
+
+# ---- statuses on input made here ------------------------------------------------------------
+
+def test_missing_file_is_parse_error(tmp_path: Path) -> None:
+    r = extract_pdf(tmp_path / "nope.pdf")
+    assert r.status == "parse_error" and "cannot read" in r.reason
+
+
+def test_empty_file_is_parse_error(tmp_path: Path) -> None:
+    p = tmp_path / "empty.pdf"
+    p.write_bytes(b"")
+    r = extract_pdf(p)
+    assert r.status == "parse_error" and "0 bytes" in r.reason and r.pages == 0
+
+
+def test_non_pdf_bytes_is_parse_error(tmp_path: Path) -> None:
+    p = tmp_path / "page.pdf"
+    p.write_bytes(b"<html><body>404 not found</body></html>")
+    r = extract_pdf(p)
+    assert r.status == "parse_error" and "not a PDF" in r.reason
+
+
+def test_truncated_pdf_is_parse_error(tmp_path: Path, corpus_dir: Path) -> None:
+    data = (corpus_dir / "1706.03762v5.pdf").read_bytes()
+    p = tmp_path / "truncated.pdf"
+    p.write_bytes(data[: len(data) // 3])
+    r = extract_pdf(p)
+    assert r.status == "parse_error", (r.status, r.reason)
+    assert r.reason
+
+
+def test_garbage_after_header_is_parse_error(tmp_path: Path) -> None:
+    p = tmp_path / "garbage.pdf"
+    p.write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 8)
+    assert extract_pdf(p).status == "parse_error"
+
+
+def test_too_many_pages(corpus_dir: Path) -> None:
+    r = extract_pdf(corpus_dir / "1706.03762v5.pdf", ExtractSettings(max_pages=5))
+    assert r.status == "too_many_pages" and r.pages == 15 and "max_pages=5" in r.reason
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "msg"),
+    [({"max_pages": 0}, "max_pages must be an int >= 1"), ({"min_confidence": 2}, r"in \[0, 1\]"),
+     ({"tables": "yes"}, "tables must be True or False")],
+)
+def test_settings_validation(kwargs, msg) -> None:
+    with pytest.raises(ValueError, match=msg):
+        ExtractSettings(**kwargs)
+
+
+def test_scan_has_no_text_layer(extracted) -> None:
+    r = extracted("Char_Embed_CNN.pdf")
+    assert r.status == "no_text_layer" and r.pages == 6 and r.findings == []
+
+
+# ---- landmark papers --------------------------------------------------------------------------
+
+def _scores(r, benchmark, metric, label=None):
+    return [f for f in r.findings if f.kind == "score" and f.benchmark == benchmark and f.metric == metric
+            and (label is None or f.model_label == label)]
+
+
+def test_resnet(extracted) -> None:
+    r = extracted("1512.03385v1.pdf")
+    assert r.status == "ok" and r.arxiv_stamp == "1512.03385v1"
+    assert r.title == "Deep Residual Learning for Image Recognition"
+    top1 = {f.source_text: f for f in _scores(r, "imagenet", "top1")}
+    # Table 3 (page 6): 10-crop top-1 errors 22.85 / 21.75 / 21.43 stored as accuracy
+    assert top1["ResNet-50 22.85 6.71"].value == pytest.approx(77.15)
+    assert top1["ResNet-50 22.85 6.71"].model_label == "ResNet-50"
+    assert top1["ResNet-152 21.43 5.71"].reported_as == "error"
+    assert {round(f.value, 2) for f in _scores(r, "imagenet", "top1", "ResNet-152")} == {78.57, 80.62}
+    assert {round(f.value, 2) for f in _scores(r, "imagenet", "top5", "ResNet-101")} == {93.95, 95.4}
+    f = top1["ResNet-101 21.75 6.05"]
+    assert f.method == "table_cell" and f.source_text == "ResNet-101 21.75 6.05"
+    assert f.extractor_version == EXTRACTOR_VERSION and f.bbox is not None
+    x0, top, x1, bottom = f.bbox
+    assert 0 < x0 < x1 < 612 and 0 < top < bottom < 792
+    # Table 1 FLOPs row, labelled by its column titles; the paper defines FLOPs as multiply-adds
+    ops = {f.model_label: f for f in r.findings if f.kind == "ops_per_forward_pass" and f.method == "table_cell"}
+    assert ops["152-layer"].context["value_as_written"] == pytest.approx(11.3e9)
+    assert ops["50-layer"].value == pytest.approx(2 * 3.8e9)
+    assert ops["50-layer"].page == 5 and "FLOPs 1.8×10^9" in ops["50-layer"].source_text
+    assert any(f.kind == "training_set_size" and f.value == pytest.approx(1.28e6) for f in r.findings)
+
+
+def test_transformer(extracted) -> None:
+    r = extracted("1706.03762v5.pdf")
+    big = {f.benchmark: f.value for f in r.findings if f.kind == "score" and f.model_label == "Transformer (big)"}
+    assert big == {"wmt14_en_de": 28.4, "wmt14_en_fr": 41.8}
+    counts = {f.value for f in r.findings if f.kind == "chip_count"}
+    assert counts == {8.0}
+    assert {f.value_text for f in r.findings if f.kind == "chip_model"} == {"nvidia-tesla-p100"}
+    times = [f for f in r.findings if f.kind == "training_time"]
+    assert {f.value for f in times} == {3.5 * 86400, 12 * 3600}
+    t = next(f for f in times if f.page == 8)
+    assert t.source_text == "Training took 3.5 days on 8 P100 GPUs." and t.bbox is not None
+
+
+def test_alexnet(extracted) -> None:
+    r = extracted("AlexNet.pdf")
+    hw = [f for f in r.findings if f.kind == "chip_count" and f.context.get("chip") == "nvidia-geforce-gtx-580"]
+    assert {f.value for f in hw} == {2.0}
+    assert {f.value for f in r.findings if f.kind == "training_time"} == {5.5 * 86400}
+    t = next(f for f in r.findings if f.kind == "training_time")
+    assert t.context["range_s"] == [5 * 86400, 6 * 86400]
+    top1 = _scores(r, "imagenet", "top1", "1 CNN")
+    assert {round(f.value, 1) for f in top1} == {59.3, 61.0}
+
+
+def test_bert(extracted) -> None:
+    r = extracted("1810.04805v2.pdf")
+    em = _scores(r, "squad11", "em", "BERTLARGE (Single)")
+    assert [f.value for f in em] == [84.1]
+    assert [f.value for f in _scores(r, "squad11", "f1", "BERTLARGE (Single)")] == [90.9]
+    assert _scores(r, "conll2003", "f1")  # Table 7 exists
+    tpu = {f.value for f in r.findings if f.kind == "chip_count"}
+    assert {4.0, 16.0, 64.0} <= tpu
+    assert any(f.kind == "training_time" and f.value == 4 * 86400 and f.context["phase"] == "pretraining" for f in r.findings)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "1312.4659v3.pdf",  # DeepPose: pose estimation
+        "1801.07698v2.pdf",  # ArcFace: face verification
+        "A_Fast_and_Accurate_Dependency_Parser_using_Neural_Networks.pdf",  # parsing
+        "1707.08347v1.pdf",  # RankIQA: image quality
+        "A_Conditional_Random_Field_Word_Segmenter_for_Sighan_Bakeoff_2005.pdf",  # word segmentation
+        "1706.05075v1.pdf",  # relation extraction
+    ],
+)
+def test_out_of_scope_papers_have_no_scores(extracted, name: str) -> None:
+    r = extracted(name)
+    assert r.status in ("ok", "no_findings")
+    assert [f for f in r.findings if f.kind == "score"] == []

@@ -1,0 +1,105 @@
+"""Sentence rules on sentences written the way papers write them."""
+
+from __future__ import annotations
+
+import pytest
+
+from extract.scores import sentence_scores
+from extract.sentences import sentence_findings
+from extract.text import sentence_spans
+
+
+def _run(text: str):
+    spans = sentence_spans(text)
+    return sentence_findings(text, spans, None, 1), sentence_scores(text, spans, None, 1)
+
+
+def _one(findings, kind):
+    got = [f for f in findings if f.kind == kind]
+    assert len(got) == 1, got
+    return got[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "count", "chip"),
+    [
+        ("We trained our models on one machine with 8 NVIDIA P100 GPUs.", 8, "nvidia-tesla-p100"),
+        ("The model was trained for 3.5 days on eight GPUs.", 8, None),
+        ("Our network takes between five and six days to train on two GTX 580 3GB GPUs.", 2, "nvidia-geforce-gtx-580"),
+        ("We train on a TPUv3 pod with 512 cores.", 256, "google-tpu-v3"),
+    ],
+)
+def test_hardware(text: str, count: float, chip: str | None) -> None:
+    found, _ = _run(text)
+    assert _one(found, "chip_count").value == count
+    models = [f.value_text for f in found if f.kind == "chip_model"]
+    assert models == ([chip] if chip else [])
+
+
+def test_inference_hardware_is_not_training_hardware() -> None:
+    found, _ = _run("At test time the detector runs at 45 fps on a Titan X GPU.")
+    assert found == []
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [
+        ("Training took 3.5 days on 8 P100 GPUs.", 3.5 * 86400),
+        ("We trained the base models for a total of 100,000 steps or 12 hours.", 43200),
+        ("It took 5 to 6 days to train the network.", 5.5 * 86400),
+    ],
+)
+def test_training_time(text: str, seconds: float) -> None:
+    found, _ = _run(text)
+    assert _one(found, "training_time").value == pytest.approx(seconds)
+
+
+def test_time_per_epoch_is_skipped() -> None:
+    found, _ = _run("Training takes 2 hours per epoch on one GPU.")
+    assert [f for f in found if f.kind == "training_time"] == []
+
+
+def test_epochs_and_schedule() -> None:
+    found, _ = _run("We train for 90 epochs and divide the learning rate by 10 every 30 epochs.")
+    assert [f.value for f in found if f.kind == "epochs"] == [90]
+
+
+def test_training_set_size() -> None:
+    found, _ = _run("The models are trained on the 1.28 million training images.")
+    assert _one(found, "training_set_size").value == pytest.approx(1.28e6)
+
+
+def test_ops_and_params() -> None:
+    found, _ = _run("The 152-layer ResNet (11.3 billion FLOPs) has 60.2M parameters.")
+    ops = _one(found, "ops_per_forward_pass")
+    assert ops.value == pytest.approx(11.3e9) and ops.model_label == "152-layer ResNet"
+    assert _one(found, "parameters").value == pytest.approx(60.2e6)
+
+
+def test_saved_flops_are_not_a_model_size() -> None:
+    found, _ = _run("This block reduces the cost by 0.5 GFLOPs.")
+    assert [f for f in found if f.kind == "ops_per_forward_pass"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "benchmark", "metric", "value", "reported_as"),
+    [
+        ("Our model achieves a top-1 error 21.3% on the ImageNet validation set.", "imagenet", "top1", 78.7, "error"),
+        ("On ImageNet, our model achieves top-1 accuracy 78.7% with fewer parameters.", "imagenet", "top1", 78.7, None),
+        ("Our model achieves 28.4 BLEU on the WMT 2014 English-to-German translation task.", "wmt14_en_de", "bleu", 28.4, None),
+        ("Our single model obtains an F1 of 92.2 on CoNLL-2003 NER.", "conll2003", "f1", 92.2, None),
+        ("On SQuAD v1.1 we achieve an F1 of 93.2.", "squad11", "f1", 93.2, None),
+    ],
+)
+def test_sentence_scores(text, benchmark, metric, value, reported_as) -> None:
+    _, scores = _run(text)
+    assert len(scores) == 1, scores
+    s = scores[0]
+    assert (s.benchmark, s.metric, s.reported_as) == (benchmark, metric, reported_as)
+    assert s.value == pytest.approx(value)
+
+
+def test_squad2_and_other_people_results_are_not_scores() -> None:
+    _, s1 = _run("Our system achieves an F1 of 83.1 on SQuAD 2.0.")
+    _, s2 = _run("The previous best system reported 26.3 BLEU on WMT 2014 English-German.")
+    assert s1 == [] and s2 == []
