@@ -167,7 +167,26 @@ def table_scores(table: Table, extractor: str = "table.score") -> list[Finding]:
 # sentences
 
 _NUM = r"(\d{1,3}(?:\.\d{1,3})?)"
-_OWN_RE = re.compile(r"\b(?:we|our|ours|this|achiev\w*|obtain\w*|reach\w*|establish\w*|attain\w*|yield\w*|set(?:s|ting)? a new|get(?:s)?|improv\w*)\b", re.IGNORECASE)
+_OWN_RE = re.compile(r"\b(?:we|our|ours|us)\b", re.IGNORECASE)
+_SCORE_DELTA_BEFORE_RE = re.compile(
+    r"(?:(?:improvement|gain|increase|decrease|drop|reduction|margin|boost)s?\s+of|\bby|\bover|[+\-<>±~≈])\s*(?:about\s+|only\s+)?$", re.IGNORECASE
+)
+_EXCLUDE_SENTENCE_RE = re.compile(r"locali[sz]ation|detection|CIFAR|SVHN|MNIST|OntoNotes|NLPBA|CoQA", re.IGNORECASE)
+_BENCH_RES = {
+    "imagenet": _IMAGENET_RE, "coco": _COCO_RE, "squad11": _SQUAD_RE, "conll2003": _CONLL_RE,
+    "wmt14_en_de": _WMT14_RE, "wmt14_en_fr": _WMT14_RE,
+}
+
+
+def _near_benchmark(s: str, prev: str, benchmark: str, pos: int, reach: int = 160) -> bool:
+    """Given a sentence, the one before, a benchmark and the offset of a value, return True when the
+    benchmark is named within ``reach`` characters of the value (or, for ImageNet, only in the
+    sentence before)."""
+    pattern = _BENCH_RES[benchmark]
+    hits = [m.start() for m in pattern.finditer(s)]
+    if not hits:
+        return benchmark == "imagenet" and bool(pattern.search(prev))
+    return min(abs(h - pos) for h in hits) <= reach
 _OTHERS_RE = re.compile(r"\b(?:previous(?:ly)?|prior|reported by|state-of-the-art was|best published|et al\.|baseline achieves|compared (?:to|with) the)\b", re.IGNORECASE)
 
 
@@ -184,7 +203,9 @@ def sentence_scores(flat: str, sentences: list[tuple[int, int]], layout: PageLay
     out: list[Finding] = []
     for si, (s0, s1) in enumerate(sentences):
         s = flat[s0:s1]
-        if not _OWN_RE.search(s) or _OTHERS_RE.search(s):
+        if not _OWN_RE.search(s) or _OTHERS_RE.search(s) or len(s) > 600:
+            continue
+        if _EXCLUDE_SENTENCE_RE.search(s):
             continue
         prev = flat[sentences[si - 1][0]:sentences[si - 1][1]] if si > 0 else ""
         found: list[tuple[str, str, float, str | None, int, int]] = []
@@ -213,9 +234,9 @@ def sentence_scores(flat: str, sentences: list[tuple[int, int]], layout: PageLay
                         k, kind, v = m.group(5), m.group(6), float(m.group(4))
                     is_err = kind.lower().startswith("err")
                     found.append(("imagenet", f"top{k}", 100 - v if is_err else v, "error" if is_err else None, m.start(), m.end()))
-        squad = _SQUAD_RE.search(s) and not _SQUAD2_RE.search(s)
-        conll = _CONLL_RE.search(s) and not _CONLL_OTHER_RE.search(s)
-        if squad != bool(conll) or (squad and not conll):
+        squad = bool(_SQUAD_RE.search(s)) and not _SQUAD2_RE.search(s)
+        conll = bool(_CONLL_RE.search(s)) and not _CONLL_OTHER_RE.search(s)
+        if squad != conll:
             bm = "squad11" if squad else "conll2003"
             for m in re.finditer(rf"\bF1(?:\s+score)?\s+(?:of\s+|=\s*|:\s*)?{_NUM}(?!\d)|{_NUM}\s*%?\s+F1\b", s):
                 v = float(m.group(1) or m.group(2))
@@ -231,7 +252,11 @@ def sentence_scores(flat: str, sentences: list[tuple[int, int]], layout: PageLay
                 v = float(m.group(1) or m.group(2))
                 if 5 <= v <= 90:
                     found.append(("coco", "box_ap", v, None, m.start(), m.end()))
-        for bm, metric, v, rep, a, b in found:
+        seen: set[tuple[str, str]] = set()
+        for bm, metric, v, rep, a, b in sorted(found, key=lambda x: x[4]):
+            if (bm, metric) in seen or _SCORE_DELTA_BEFORE_RE.search(s[:a]) or not _near_benchmark(s, prev, bm, a):
+                continue
+            seen.add((bm, metric))  # the first figure is the paper's own; later ones are comparisons
             bbox = layout.bbox_of_span(s0 + a, s0 + b) if layout is not None else None
             out.append(_score({"match": s[a:b]}, bm, metric, v, rep, page, bbox, s, None, "sentence", extractor, 0.6))
     return out

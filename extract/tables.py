@@ -219,8 +219,10 @@ _SENTENCE_RUN_RE = re.compile(r"(?:\b[a-z]{2,}\b[,.]?\s+){3}[a-z]{2,}")
 
 
 def _is_prose(line: Line) -> bool:
+    """Given a line, return True when it reads as running text (many words, no column gaps)."""
     words = line.words
-    return len(words) >= 9 and sum(1 for w in words if w.text[:1].isalpha()) >= 0.7 * len(words)
+    return (len(words) >= 9 and sum(1 for w in words if w.text[:1].isalpha()) >= 0.7 * len(words)
+            and len(_phrases(line)) <= 2)
 
 
 def find_tables(layout: PageLayout) -> list[Table]:
@@ -250,7 +252,11 @@ def find_tables(layout: PageLayout) -> list[Table]:
             elif j - last > 2 or _is_prose(lines[j]) or CAPTION_RE.match(lines[j].text):
                 break
             j += 1
-        table = _assemble(layout, start, last, [r for r in rows if r is not None])
+        rows = [r for r in rows if r is not None]
+        for prev, row in zip(rows, rows[1:]):
+            if not row.label and prev.label and len(row.cells) == len(prev.cells):
+                row.label = prev.label  # a group label printed once for several rows (e.g. VGG's "C")
+        table = _assemble(layout, start, last, rows)
         if table is not None:
             tables.append(table)
         i = last + 1
@@ -267,21 +273,23 @@ def _assemble(layout: PageLayout, start: int, last: int, rows: list[Row]) -> Tab
     x0 = min(block[0], cols[0].x0) - 4
     x1 = max(block[2], cols[-1].x1) + 4
     top = block[1]
-    # header: non-row, non-prose lines just above the first row, in content order
+    caption, cap_idx = caption_lines(layout, (x0, top, x1, block[3]))
+    cap_top = max((lines[k].bbox[3] for k in cap_idx if lines[k].bbox[3] <= top + 1), default=-1.0)
+    # header: lines just above the first row (within 55 pt, below a caption placed above)
+    all_caps = _all_caption_lines(layout)
     header_lines: list[Line] = []
-    k = start - 1
-    while k >= 0 and len(header_lines) < 5:
-        ln = lines[k]
+    for k, ln in enumerate(lines):
+        if k in cap_idx or k in all_caps or start <= k <= last:
+            continue
         b = ln.bbox
-        if CAPTION_RE.match(ln.text) or _is_prose(ln) or b[3] > top + 1 or top - b[3] > 40 or _SENTENCE_RUN_RE.search(ln.text):
-            break
-        if b[2] < x0 - 2 or b[0] > x1 + 2:
-            break
+        if b[3] > top + 1 or b[1] < top - 55 or b[1] < cap_top - 1 or b[2] < x0 - 2 or b[0] > x1 + 2:
+            continue
+        if CAPTION_RE.match(ln.text) or _is_prose(ln) or parse_row(ln) is not None:
+            continue
+        if _SENTENCE_RUN_RE.search(ln.text) and len(_phrases(ln)) <= 2:
+            continue  # a line of running text, not column headers
         header_lines.append(ln)
-        top = min(top, b[1])
-        k -= 1
-    header_lines.reverse()
-    header_lines.sort(key=lambda ln: ln.bbox[1])
+    header_lines.sort(key=lambda ln: (round(ln.bbox[1]), ln.bbox[0]))
     if len(rows) < 2 and not header_lines:
         return None
     spacing = min((cols[i + 1].x0 - cols[i].x1 for i in range(len(cols) - 1)), default=40.0)
@@ -300,14 +308,14 @@ def _assemble(layout: PageLayout, start: int, last: int, rows: list[Row]) -> Tab
                     hits = [min(near)[1]]
             if hits:
                 col.header = (col.header + " " + " ".join(hits)).strip()
-    caption = find_caption(layout, (x0, top, x1, block[3]))
     bbox = union_boxes([block] + [ln.bbox for ln in header_lines])
     return Table(layout.page, caption, " ".join(ln.text for ln in header_lines), " ".join(label_parts), cols, rows, bbox)
 
 
-def find_caption(layout: PageLayout, region: Box) -> str:
+def caption_lines(layout: PageLayout, region: Box) -> tuple[str, set[int]]:
     """Given a table region, return the nearest ``Table N`` caption above (within 150 pt) or below
-    (within 60 pt) that overlaps it horizontally, with up to three following lines; "" if none."""
+    (within 60 pt) that overlaps it horizontally, with its continuation lines (up to three, closer
+    than 6 pt), and the indexes of those lines; ``("", set())`` if none."""
     best: tuple[float, int] | None = None
     lines = layout.lines
     for idx, ln in enumerate(lines):
@@ -329,17 +337,35 @@ def find_caption(layout: PageLayout, region: Box) -> str:
         if best is None or dist < best[0]:
             best = (dist, idx)
     if best is None:
-        return ""
+        return "", set()
     idx = best[1]
     parts = [lines[idx].text]
+    used = {idx}
     y = lines[idx].bbox[3]
-    for ln in lines[idx + 1: idx + 4]:
+    for k in range(idx + 1, min(idx + 7, len(lines))):
+        ln = lines[k]
         b = ln.bbox
-        if b[1] - y > 6 or b[1] < y - 20 or parse_row(ln) is not None:
+        if b[1] - y > 6 or b[1] < y - 20 or parse_row(ln) is not None or len(_phrases(ln)) > 1 or CAPTION_RE.match(ln.text):
             break
         parts.append(ln.text)
+        used.add(k)
         y = b[3]
-    return " ".join(parts)
+    return " ".join(parts), used
+
+
+def _all_caption_lines(layout: PageLayout) -> set[int]:
+    """Given a page, return the indexes of every caption line and its continuation lines."""
+    out: set[int] = set()
+    for idx, ln in enumerate(layout.lines):
+        if CAPTION_RE.match(ln.text):
+            b = ln.bbox
+            out |= caption_lines(layout, (b[0], b[1] - 1, b[2], b[1] - 0.5))[1]
+    return out
+
+
+def find_caption(layout: PageLayout, region: Box) -> str:
+    """Given a table region, return its caption text (see :func:`caption_lines`)."""
+    return caption_lines(layout, region)[0]
 
 
 def column_titles(layout: PageLayout, table: Table, reach: float = 300.0) -> list[str] | None:
