@@ -167,12 +167,13 @@ def parse_row(line: Line) -> Row | None:
     return Row(label, cells, line.text, line.bbox)
 
 
-def _phrases(line: Line) -> list[tuple[str, float, float]]:
-    """Given a header line, return its phrases ``(text, x0, x1)``: words closer than about a space."""
+def _phrases(line: Line, gap: float = 0.45) -> list[tuple[str, float, float]]:
+    """Given a header line, return its phrases ``(text, x0, x1)``: words closer than ``gap`` times
+    the word height (about a space)."""
     out: list[list] = []
     for w in line.words:
         h = w.bbox[3] - w.bbox[1]
-        if out and w.bbox[0] - out[-1][2] < max(3.5, 0.45 * h):
+        if out and w.bbox[0] - out[-1][2] < max(3.5, gap * h):
             out[-1][0] += " " + w.text
             out[-1][2] = max(out[-1][2], w.bbox[2])
         else:
@@ -312,11 +313,48 @@ def _assemble(layout: PageLayout, start: int, last: int, rows: list[Row]) -> Tab
     return Table(layout.page, caption, " ".join(ln.text for ln in header_lines), " ".join(label_parts), cols, rows, bbox)
 
 
+def _caption_block(layout: PageLayout, idx: int) -> tuple[str, set[int]]:
+    """Given the index of a ``Table N`` line, return the caption text with its continuation lines
+    (up to six single-phrase lines closer than 6 pt) and their indexes."""
+    lines = layout.lines
+    parts = [lines[idx].text]
+    used = {idx}
+    y = lines[idx].bbox[3]
+    for k in range(idx + 1, min(idx + 7, len(lines))):
+        ln = lines[k]
+        b = ln.bbox
+        if b[1] - y > 6 or b[1] < y - 20 or parse_row(ln) is not None or len(_phrases(ln, 1.0)) > 1 or CAPTION_RE.match(ln.text):
+            break
+        parts.append(ln.text)
+        used.add(k)
+        y = b[3]
+    return " ".join(parts), used
+
+
+def _table_is_below(layout: PageLayout, idx: int, used: set[int]) -> bool:
+    """Given a caption block, return True when its table is below it: data rows start closer
+    below the block than data rows end above it."""
+    lines = layout.lines
+    top = lines[idx].bbox[1]
+    bottom = max(lines[k].bbox[3] for k in used)
+    x0 = min(lines[k].bbox[0] for k in used)
+    x1 = max(lines[k].bbox[2] for k in used)
+    near = [(k, ln) for k, ln in enumerate(lines) if k not in used and ln.bbox[0] < x1 and ln.bbox[2] > x0]
+    above = [top - ln.bbox[3] for _, ln in near
+             if -2 <= top - ln.bbox[3] <= 60 and ln.bbox[1] < top and parse_row(ln) is not None]
+    below = [ln.bbox[1] - bottom for _, ln in near
+             if -2 <= ln.bbox[1] - bottom <= 60 and parse_row(ln) is not None]
+    if not below:
+        return False
+    return not above or min(below) < min(above)
+
+
 def caption_lines(layout: PageLayout, region: Box) -> tuple[str, set[int]]:
-    """Given a table region, return the nearest ``Table N`` caption above (within 150 pt) or below
-    (within 60 pt) that overlaps it horizontally, with its continuation lines (up to three, closer
-    than 6 pt), and the indexes of those lines; ``("", set())`` if none."""
-    best: tuple[float, int] | None = None
+    """Given a table region, return the nearest ``Table N`` caption block (see :func:`_caption_block`)
+    above it (within 150 pt of the block's last line) or below it (within 60 pt, unless that caption
+    heads a table of its own below), overlapping it horizontally, and its line indexes;
+    ``("", set())`` if none."""
+    best: tuple[float, str, set[int]] | None = None
     lines = layout.lines
     for idx, ln in enumerate(lines):
         if not CAPTION_RE.match(ln.text):
@@ -324,33 +362,22 @@ def caption_lines(layout: PageLayout, region: Box) -> tuple[str, set[int]]:
         b = ln.bbox
         if b[2] < region[0] or b[0] > region[2]:
             continue
+        text, used = _caption_block(layout, idx)
         if b[3] <= region[1] + 2:
-            dist = region[1] - b[3]
-            if dist > 150:
+            dist = region[1] - max(lines[k].bbox[3] for k in used)
+            if dist > 150 or dist < -2 or not _table_is_below(layout, idx, used):
                 continue
         elif b[1] >= region[3] - 2:
             dist = b[1] - region[3]
-            if dist > 60:
+            if dist > 60 or _table_is_below(layout, idx, used):
                 continue
         else:
             continue
         if best is None or dist < best[0]:
-            best = (dist, idx)
+            best = (dist, text, used)
     if best is None:
         return "", set()
-    idx = best[1]
-    parts = [lines[idx].text]
-    used = {idx}
-    y = lines[idx].bbox[3]
-    for k in range(idx + 1, min(idx + 7, len(lines))):
-        ln = lines[k]
-        b = ln.bbox
-        if b[1] - y > 6 or b[1] < y - 20 or parse_row(ln) is not None or len(_phrases(ln)) > 1 or CAPTION_RE.match(ln.text):
-            break
-        parts.append(ln.text)
-        used.add(k)
-        y = b[3]
-    return " ".join(parts), used
+    return best[1], best[2]
 
 
 def _all_caption_lines(layout: PageLayout) -> set[int]:
@@ -359,7 +386,7 @@ def _all_caption_lines(layout: PageLayout) -> set[int]:
     for idx, ln in enumerate(layout.lines):
         if CAPTION_RE.match(ln.text):
             b = ln.bbox
-            out |= caption_lines(layout, (b[0], b[1] - 1, b[2], b[1] - 0.5))[1]
+            out |= _caption_block(layout, idx)[1]
     return out
 
 
