@@ -107,6 +107,7 @@ def table_scores(table: Table, extractor: str = "table.score") -> list[Finding]:
     table_ctx = f"{table.caption} {table.header}"
     if _REVERSE_RE.search(table_ctx) and not (_EN_DE_RE.search(table_ctx) or _EN_FR_RE.search(table_ctx)):
         return out
+    picked: list = []
     for col in table.columns:
         bms = table_benchmark(col.header, table_ctx)
         if not bms:
@@ -114,7 +115,8 @@ def table_scores(table: Table, extractor: str = "table.score") -> list[Finding]:
         h = col.header
         tokens = h.replace("(", " ").replace(")", " ").split()
         cand: list[tuple[str, str, bool]] = []  # benchmark, metric, is_error
-        if "imagenet" in bms and not re.search(r"locali[sz]ation|detection|\bLOC\b|segmentation|retrieval", table.caption, re.I):
+        if "imagenet" in bms and not re.search(
+                r"locali[sz]ation|detection|\bLOC\b|segmentation|retrieval|adversarial|attack|FGSM|PGD|corrupt|robust", table.caption, re.I):
             im = _imagenet_metric(h, table.caption + " " + table.header)
             if im:
                 cand.append(("imagenet", im[0], im[1]))
@@ -139,14 +141,29 @@ def table_scores(table: Table, extractor: str = "table.score") -> list[Finding]:
                     cand.append(("wmt14_en_de" if de else "wmt14_en_fr", "bleu", False))
         if len(cand) != 1:
             continue
-        benchmark, metric, is_error = cand[0]
+        picked.append((col, cand[0]))
+    # two COCO columns both headed "AP" (box AP and mask AP of one model): ambiguous, skip both.
+    # Repeated ImageNet/SQuAD headers are crop sizes or dev/test splits: kept, flagged in context.
+    keys = [(c.header, k[0], k[1]) for c, k in picked]
+    for col, (benchmark, metric, is_error) in picked:
+        repeated = keys.count((col.header, benchmark, metric)) > 1
+        if repeated and benchmark == "coco":
+            continue
+        decimals = [("." in c.text) for r in table.rows for c in r.cells if c.col == col.index and c.value is not None]
+        col_decimal = sum(decimals) > len(decimals) / 2
         for row in table.rows:
             cols = [c.col for c in row.cells]
             for cell in row.cells:
                 if cell.col != col.index or cols.count(cell.col) > 1 or cell.value is None:
                     continue
                 label = clean_label(row.label)
-                if label and benchmark == "imagenet" and col.header and not (
+                if col_decimal and "." not in cell.text:
+                    continue  # an integer among decimals: a header row of counts, not a score
+                if not label or set(label.replace(" ", "")) <= set("Xx✓✗×-–√"):
+                    continue  # check-mark rows of an ablation grid
+                if re.fullmatch(r"[\s\d.,=:;()\-+α-ωΑ-Ω]*", label):
+                    continue  # a hyperparameter value (sweep tables), not a model
+                if benchmark == "imagenet" and col.header and not (
                         _TOPK_RE.search(col.header) or _ERR_RE.search(col.header) or _ACC_RE.search(col.header)):
                     label = f"{col.header} {label}"  # columns are model variants (e.g. plain / ResNet)
                 if not label or cell.suffix not in ("", "%"):
@@ -156,10 +173,10 @@ def table_scores(table: Table, extractor: str = "table.score") -> list[Finding]:
                     continue
                 value = 100.0 - v if is_error else v
                 ctx = {"caption": table.caption[:300], "column": col.header, "table_header": table.header[:300],
-                       "label_header": table.label_header, "cell_text": cell.text}
+                       "label_header": table.label_header, "cell_text": cell.text, "repeated_header": repeated}
                 out.append(_score(ctx, benchmark, metric, value, "error" if is_error else None, table.page,
                                   cell.bbox, row.text, label, "table_cell", extractor,
-                                  0.9 if table_benchmark(col.header, "") else 0.8))
+                                  0.6 if repeated else 0.9 if table_benchmark(col.header, "") else 0.8))
     return out
 
 

@@ -255,7 +255,8 @@ def find_tables(layout: PageLayout) -> list[Table]:
             j += 1
         rows = [r for r in rows if r is not None]
         for prev, row in zip(rows, rows[1:]):
-            if not row.label and prev.label and len(row.cells) == len(prev.cells):
+            if (not row.label and prev.label and len(row.cells) == len(prev.cells)
+                    and any("." in c.text for c in prev.cells)):
                 row.label = prev.label  # a group label printed once for several rows (e.g. VGG's "C")
         table = _assemble(layout, start, last, rows)
         if table is not None:
