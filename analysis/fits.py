@@ -24,7 +24,7 @@ import polars as pl
 from scipy import stats
 
 #: Version of the analysis code, stored with every fit.
-ANALYSIS_VERSION = "0.1.0"
+ANALYSIS_VERSION = "0.2.0"
 
 #: Compute measures (all in FLOP) -> observation column.
 COMPUTE_MEASURES: dict[str, str] = {

@@ -230,6 +230,9 @@ def sql(
         typer.echo(f"({len(rows)} rows, {max_rows} shown; --max-rows N or --csv for all)")
 
 
+from analysis.commands import register as _register_analysis; _register_analysis(app)  # noqa: E402,E702
+
+
 def main() -> None:  # pragma: no cover - console entry
     """Entry point for ``python -m flows.cli``."""
     app()

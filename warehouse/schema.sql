@@ -292,3 +292,61 @@ COMMENT ON COLUMN fits.run_id IS 'runs.run_id of the run that made it.';
 INSERT INTO schema_migrations
 SELECT 1, 'initial schema', now()::TIMESTAMP
 WHERE NOT EXISTS (SELECT 1 FROM schema_migrations WHERE version = 1);
+
+-- Version 2: every scaling-law form x compute measure, bootstrap intervals, algorithmic progress
+-- (analysis/forms.py). Columns are added in place; rows of version 1 keep their meaning and read
+-- NULL in the new columns.
+ALTER TABLE fits ADD COLUMN IF NOT EXISTS settings JSON;
+ALTER TABLE fits ADD COLUMN IF NOT EXISTS ci_method VARCHAR;
+ALTER TABLE fits ADD COLUMN IF NOT EXISTS residual_se DOUBLE;
+ALTER TABLE fits ADD COLUMN IF NOT EXISTS year_coef DOUBLE;
+ALTER TABLE fits ADD COLUMN IF NOT EXISTS year_coef_se DOUBLE;
+ALTER TABLE fits ADD COLUMN IF NOT EXISTS year_coef_ci_low DOUBLE;
+ALTER TABLE fits ADD COLUMN IF NOT EXISTS year_coef_ci_high DOUBLE;
+ALTER TABLE fits ADD COLUMN IF NOT EXISTS compute_per_year DOUBLE;
+ALTER TABLE fits ADD COLUMN IF NOT EXISTS compute_per_year_ci_low DOUBLE;
+ALTER TABLE fits ADD COLUMN IF NOT EXISTS compute_per_year_ci_high DOUBLE;
+ALTER TABLE fits ADD COLUMN IF NOT EXISTS compute_per_3_years DOUBLE;
+ALTER TABLE fits ADD COLUMN IF NOT EXISTS boot_reps INTEGER;
+ALTER TABLE fits ADD COLUMN IF NOT EXISTS boot_slope_ci_low DOUBLE;
+ALTER TABLE fits ADD COLUMN IF NOT EXISTS boot_slope_ci_high DOUBLE;
+ALTER TABLE fits ADD COLUMN IF NOT EXISTS boot_k_ci_low DOUBLE;
+ALTER TABLE fits ADD COLUMN IF NOT EXISTS boot_k_ci_high DOUBLE;
+ALTER TABLE fits ADD COLUMN IF NOT EXISTS boot_compute_per_year_ci_low DOUBLE;
+ALTER TABLE fits ADD COLUMN IF NOT EXISTS boot_compute_per_year_ci_high DOUBLE;
+ALTER TABLE fits ADD COLUMN IF NOT EXISTS halving_compute_factor DOUBLE;
+ALTER TABLE fits ADD COLUMN IF NOT EXISTS theory_k DOUBLE;
+ALTER TABLE fits ADD COLUMN IF NOT EXISTS x_ref DOUBLE;
+COMMENT ON COLUMN fits.model_form IS 'polynomial: OLS of the response on log10(compute); polynomial_year: plus c x (year - year_base); exponential: OLS of 1/error on log10(compute); quantile: q-th quantile regression (exact LP optimum); record_frontier: polynomial on record-setting points only; huber: Huber loss on natural-log residuals, multi-start L-BFGS (analysis/forms.py).';
+COMMENT ON COLUMN fits.compute_measure IS 'ops_per_forward_pass, network_operations, hardware_burden (FP32 peak x time, Thompson et al.) or hardware_burden_epoch (precision-matched peak x utilisation x time, after Epoch AI); all in FLOP.';
+COMMENT ON COLUMN fits.response IS 'log10_error: log10(1 - score/100) (ImageNet); log10_inv_one_minus_score: log10(1/(1 - score/100)) (others); inv_error: 1/(1 - score/100) (exponential form).';
+COMMENT ON COLUMN fits.slope_ci_low IS 'Lower end of the CI of the slope: analytic t interval (n - p df) where ci_method = t, bootstrap percentile interval where ci_method = bootstrap (quantile, huber).';
+COMMENT ON COLUMN fits.slope_ci_high IS 'Upper end of the CI of the slope (method in ci_method).';
+COMMENT ON COLUMN fits.r2 IS 'Coefficient of determination 1 - RSS/TSS of the fitted line; for quantile and huber a descriptive value (not the criterion they optimise).';
+COMMENT ON COLUMN fits.implied_power_k IS 'Implied polynomial power k = 1/|slope|: compute grows as (1/error)^k; NULL for the exponential form (no power law).';
+COMMENT ON COLUMN fits.input_hash IS 'Version 1 rows: SHA-256 of the sorted (observation_id, x, y) inputs. From version 2: SHA-256 of that hash, the years (year form) and the settings JSON.';
+COMMENT ON COLUMN fits.settings IS 'Settings of the fit as JSON: bootstrap_reps, confidence, bootstrap_seed_name, and per form quantile, huber_delta (natural-log residuals), year_base, normalised_to.';
+COMMENT ON COLUMN fits.ci_method IS 'How slope_ci_low/high were made: t (analytic OLS) or bootstrap (percentile).';
+COMMENT ON COLUMN fits.residual_se IS 'Residual standard error of OLS forms, response units (for prediction intervals).';
+COMMENT ON COLUMN fits.year_coef IS 'Year coefficient c of polynomial_year: response units per year.';
+COMMENT ON COLUMN fits.year_coef_se IS 'Standard error of c (OLS).';
+COMMENT ON COLUMN fits.year_coef_ci_low IS 'Lower end of the CI of c (t, n - 3 df).';
+COMMENT ON COLUMN fits.year_coef_ci_high IS 'Upper end of the CI of c.';
+COMMENT ON COLUMN fits.compute_per_year IS 'Algorithmic progress as compute equivalent: one year of progress is worth 10^(c/slope) times the compute at equal error (x, dimensionless).';
+COMMENT ON COLUMN fits.compute_per_year_ci_low IS 'Lower end of the CI of compute_per_year (delta method on c/slope, t, n - 3 df).';
+COMMENT ON COLUMN fits.compute_per_year_ci_high IS 'Upper end of the CI of compute_per_year (delta method).';
+COMMENT ON COLUMN fits.compute_per_3_years IS 'Compute equivalent of three years of algorithmic progress, 10^(3 c/slope) (x).';
+COMMENT ON COLUMN fits.boot_reps IS 'Case-bootstrap resamples that gave a finite slope (of settings.bootstrap_reps drawn).';
+COMMENT ON COLUMN fits.boot_slope_ci_low IS 'Lower end of the bootstrap percentile CI of the slope.';
+COMMENT ON COLUMN fits.boot_slope_ci_high IS 'Upper end of the bootstrap percentile CI of the slope.';
+COMMENT ON COLUMN fits.boot_k_ci_low IS 'Lower end of the CI of k from the bootstrap slope CI.';
+COMMENT ON COLUMN fits.boot_k_ci_high IS 'Upper end of the CI of k from the bootstrap slope CI; NULL (unbounded) when it crosses 0.';
+COMMENT ON COLUMN fits.boot_compute_per_year_ci_low IS 'Lower end of the bootstrap percentile CI of compute_per_year.';
+COMMENT ON COLUMN fits.boot_compute_per_year_ci_high IS 'Upper end of the bootstrap percentile CI of compute_per_year.';
+COMMENT ON COLUMN fits.halving_compute_factor IS 'Compute factor that halves the error, 2^k (x).';
+COMMENT ON COLUMN fits.theory_k IS 'Theoretical floor of k beside the fit (4, Thompson et al. 2022 sec. 2).';
+COMMENT ON COLUMN fits.x_ref IS 'log10 compute (FLOP) of the normalising model (settings.normalised_to) for the quantile form; the stored intercept stays on the raw log10(FLOP) scale.';
+
+INSERT INTO schema_migrations
+SELECT 2, 'fits: model forms, bootstrap intervals, algorithmic progress', now()::TIMESTAMP
+WHERE NOT EXISTS (SELECT 1 FROM schema_migrations WHERE version = 2);

@@ -1,0 +1,1 @@
+"""Tests of the analysis stage (issue 4)."""
