@@ -21,9 +21,20 @@ _OPS_HEAD_RE = re.compile(
     r"(?<![A-Za-z])(?:[GMBT]?\s?-?FLOPs?|[GMBT]?FLOPS|(?:G|M|B)?\s?-?(?:Mult[\-\s.]*Adds?|Multi[\-\s]Adds|MAdds|MACs|MACC?s?|Multiply[\-\s]Adds)|#\s?Ops|\bOps\b)(?![A-Za-z])",
     re.IGNORECASE,
 )
-_OPS_EXCLUDE_RE = re.compile(r"train|cost|total|/s\b|per second|speed|throughput|latency|TFLOPS|reduction|ratio|saving|%|utili", re.IGNORECASE)
+_OPS_EXCLUDE_RE = re.compile(
+    r"train|cost|total|/s\b|per second|speed|throughput|latency|TFLOPS|reduction|ratio|saving|%|utili"
+    r"|top-?\s?\d|error|\bacc|\bAP\b|BLEU|\bF1\b|\bEM\b",  # a score header spilled over: ambiguous
+    re.IGNORECASE,
+)
+#: Row labels of layer-by-layer architecture tables (per-layer costs are not a model's).
+_LAYER_LABEL_RE = re.compile(
+    r"^(?:conv\w*|convolution|(?:max|avg|average)\s?pool\w*|pool\w*|inception\s*\(|linear|fc\b|softmax|dropout|"
+    r"layer|stage|block|bottleneck|depthwise|dwise|input|output|classifier|stem)", re.IGNORECASE)
 _PARAMS_HEAD_RE = re.compile(r"(?<![A-Za-z])(?:#\s?)?(?:Params?|Parameters?|Param\.|#\s?P)(?![A-Za-z])", re.IGNORECASE)
-_PARAMS_EXCLUDE_RE = re.compile(r"ratio|reduction|saving|%|extra|additional|increase|overhead|relative|\+|Δ|vs", re.IGNORECASE)
+_PARAMS_EXCLUDE_RE = re.compile(
+    r"ratio|reduction|saving|%|extra|additional|increase|overhead|relative|\+|Δ|vs|top-?\s?\d|error|\bacc|\bAP\b|BLEU|FLOP|MAdd|Mult",
+    re.IGNORECASE,
+)
 
 #: Header scale markers -> multiplier.
 _HEAD_SCALES: list[tuple[re.Pattern[str], float]] = [
@@ -48,6 +59,14 @@ def header_scale(header: str) -> float | None:
 def is_multiply_adds(header: str) -> bool:
     """Given a header, return True when it counts multiply-adds (``Mult-Adds``, ``MAdds``, ``MACs``)."""
     return bool(re.search(r"mult|madd|\bg?macs?\b|macc|multiply", header, re.IGNORECASE))
+
+
+def usable_label(label: str) -> bool:
+    """Given a cleaned row label, return True when it can name a model: not empty, not a layer of
+    an architecture table (``conv1``, ``inception (3a)``), not a grid of check marks or numbers."""
+    if not label or _LAYER_LABEL_RE.match(label):
+        return False
+    return re.search(r"[A-Za-z]{2}|[A-Za-z]-?\d", re.sub(r"\b[Xx]\b", "", label)) is not None
 
 
 def _value(cell_value: float, suffix: str, scale: float | None) -> float | None:
@@ -99,8 +118,10 @@ def table_complexity(table: Table, layout: PageLayout | None = None) -> list[Fin
                 if cell.col != col.index or cols.count(cell.col) > 1 or cell.value is None:
                     continue
                 label = clean_label(row.label)
+                if not usable_label(label):
+                    continue
                 v = _value(cell.value, cell.suffix, scale)
-                if v is not None and label:
+                if v is not None:
                     emit(kind, h, v, cell, row, label, "column")
     # row-oriented: a row labelled FLOPs / Params, columns titled by model
     for row in table.rows:

@@ -46,13 +46,21 @@ _DELTA_BEFORE_RE = re.compile(r"(?:reduc\w*|sav\w*|additional|extra|increase\w*|
 _DEVICE = r"(?:GPU\s+cards|GPUs?|graphics\s+cards|cards|TPU\s+(?:chips|devices|boards)|TPUs?|chips)"
 _MID_TOKEN = (
     r"(?:NVIDIA|Nvidia|NVidia|nVidia|Tesla|GeForce|GTX|RTX|Titan|TITAN|Cloud|Google|Quadro|Ti|Xp?|Black|"
-    r"Pascal|Maxwell|Volta|Kepler|SXM2?|PCIe|\(?\d{1,3}\s?GB\)?|\d{1,3}GB|[A-Z]{1,2}\d{2,4}[A-Za-z]?|\d{3,4}|v\d|TPU\s?v\d|TPUv\d|V)"
+    r"Pascal|Maxwell|Volta|Kepler|SXM2?|PCIe|\(?\d{1,3}\s?GB\)?|\d{1,3}GB|[A-Za-z]{1,2}\d{2,4}[A-Za-z]?|\d{3,4}|v\d|TPU\s?v\d|TPUv\d|V)"
 )
 _COUNT_DEVICE_RE = re.compile(
     rf"(?<![\w.,])(?P<n>{COUNT}|a\s+single|a|an|single)\s*(?:[x×]\s*)?(?P<mid>(?:{_MID_TOKEN}[\s\-]+){{0,4}}?)(?P<dev>{_DEVICE})(?![\w-])"
 )
 _N_GPU_RE = re.compile(rf"(?<![\w.])(?P<n>\d{{1,4}})-(?P<dev>GPU|TPU)\b")
-_USE_ONE_RE = re.compile(r"\b(?:train\w*|took|takes)\b[^.]{0,60}\b(?:on|using|with)\s+(?:a\s+single|one|a|single)\b", re.IGNORECASE)
+_USE_ONE_RE = re.compile(r"\b(?:train\w*|took|takes)\b(?:\s+[\w\-]+){0,6}?\s+(?:on|using|with)\s+(?:a\s+single|one|a|single)\b", re.IGNORECASE)
+#: Another paper's setup: a citation or "et al." in a sentence without "we"/"our".
+_CITED_RE = re.compile(r"\[\d+(?:[,\s\-–]+\d+)*\]|\bet al\.")
+_WE_RE = re.compile(r"\b(?:we|our|us)\b", re.IGNORECASE)
+
+
+def _about_other_work(sentence: str) -> bool:
+    """Given a sentence, return True when it describes cited work rather than this paper's."""
+    return bool(_CITED_RE.search(sentence)) and not _WE_RE.search(sentence)
 _CORES_RE = re.compile(
     rf"(?:(?P<chip>TPU\s?-?v?\d|TPUv\d)\s+pods?\s+(?:with|of|containing)\s+(?P<n1>{NUMBER})\s+(?:TPU\s+)?cores"
     rf"|(?P<n2>{NUMBER})\s+(?:(?:Cloud\s+)?TPU\s?-?v?\d?|TPUv\d)\s+cores)",
@@ -78,6 +86,16 @@ _PARAMS_RE = re.compile(
     rf"|(?:Total\s+)?Param(?:eter)?s\s*[=:]\s*(?P<n2>{NUMBER})\s?(?P<s2>[KMB]|[Bb]illion|[Mm]illion)",
 )
 _LABEL_BEFORE_RE = re.compile(r"((?:[A-Z0-9][\w\-.]*\s+)?[A-Za-z0-9][\w\-.]*(?:\s+model)?)\s*(?:\[[\d,\s]+\]\s*)?\(\s*$")
+#: A model name: has a capital letter or a depth (``VGG-19``, ``152-layer ResNet``), not a plain word.
+_MODEL_NAME_RE = re.compile(r"[A-Z]|\d+-layer")
+
+
+def _label_before(text: str) -> str | None:
+    """Given the text before ``(N FLOPs)``, return the model named right before the bracket, or None."""
+    m = _LABEL_BEFORE_RE.search(text)
+    if m is None or not _MODEL_NAME_RE.search(m.group(1)):
+        return None
+    return m.group(1)
 
 
 def _phase(sentence: str) -> str:
@@ -115,7 +133,7 @@ def _count(text: str) -> float:
 
 def hardware_findings(s: str, emit: _Emitter, chips: tuple[Chip, ...] | None = None) -> None:
     """Given a sentence, emit chip_model and chip_count findings when it says what training ran on."""
-    if not _TRAIN_RE.search(s) or _INFER_RE.search(s):
+    if not _TRAIN_RE.search(s) or _INFER_RE.search(s) or _about_other_work(s):
         return
     mentions = find_chips(s, chips)
     phase = _phase(s)
@@ -156,7 +174,7 @@ def hardware_findings(s: str, emit: _Emitter, chips: tuple[Chip, ...] | None = N
 
 def time_findings(s: str, emit: _Emitter) -> None:
     """Given a sentence, emit training_time and epochs findings."""
-    if not _TRAIN_RE.search(s) or _INFER_RE.search(s):
+    if not _TRAIN_RE.search(s) or _INFER_RE.search(s) or _about_other_work(s):
         return
     phase = _phase(s)
     for m in DURATION_RE.finditer(s):
@@ -215,9 +233,8 @@ def complexity_findings(s: str, emit: _Emitter) -> None:
         flop, rep = ops_from_match(m)
         if not 1e5 <= flop <= 1e13:
             continue
-        label = _LABEL_BEFORE_RE.search(s[:m.start()])
         emit("ops_per_forward_pass", flop, "FLOP", m.start(), m.end(), "sentence.ops", 0.6, reported_as=rep,
-             model_label=label.group(1) if label else None, context={"unit_as_written": unit})
+             model_label=_label_before(s[:m.start()]), context={"unit_as_written": unit})
     for m in _PARAMS_RE.finditer(s):
         raw, sc = (m.group("n"), m.group("s")) if m.group("n") else (m.group("n2"), m.group("s2"))
         if _DELTA_BEFORE_RE.search(s[:m.start()]):
@@ -226,9 +243,8 @@ def complexity_findings(s: str, emit: _Emitter) -> None:
         if not sc and n < 1e4:
             continue
         if 1e3 <= n <= 2e12:
-            label = _LABEL_BEFORE_RE.search(s[:m.start()])
             emit("parameters", n, "count", m.start(), m.end(), "sentence.params", 0.6,
-                 model_label=label.group(1) if label else None)
+                 model_label=_label_before(s[:m.start()]))
 
 
 def sentence_findings(flat: str, spans: list[tuple[int, int]], layout: PageLayout | None, page: int,
