@@ -94,6 +94,7 @@ def table_complexity(table: Table, layout: PageLayout | None = None) -> list[Fin
             if not 1e3 <= value <= 2e12:
                 return
             rep, f_value, unit = None, value, "count"
+        f_value = float(f"{f_value:.12g}")  # 4.1 * 1e9 -> 4.1e9, not 4099999999.9999995
         out.append(Finding(
             kind=kind, value=f_value, unit=unit, page=table.page, bbox=cell.bbox, source_text=row.text,
             extractor=f"table.{'ops' if kind == 'ops_per_forward_pass' else 'params'}",

@@ -243,12 +243,14 @@ def sentence_scores(flat: str, sentences: list[tuple[int, int]], layout: PageLay
                     found.append(("imagenet", f"top{k}", 100 - v if is_err else v, "error" if is_err else None, m.start(), m.end()))
             if not found:
                 for m in re.finditer(
-                        rf"top[\s\-]?([15])\s+(?:single[\s\-]model\s+|single[\s\-]crop\s+|test\s+|validation\s+|val\s+)?(error|accuracy)(?:\s+rate)?\s+(?:of\s+|is\s+|was\s+|=\s*|:\s*)?(?:only\s+)?{_NUM}\s*%"
+                        rf"top[\s\-]?([15])\s+(?:single[\s\-]model\s+|single[\s\-]crop\s+|test\s+|validation\s+|val\s+)?(error\s+rate\s+|error|accuracy)\s*(?:of\s+|is\s+|was\s+|=\s*|:\s*)?(?:only\s+)?{_NUM}(?P<pct>\s*%)?(?![\d.])"
                         rf"|{_NUM}\s*%\s+top[\s\-]?([15])\s+(?:single[\s\-]model\s+|test\s+|validation\s+)?(error|accuracy)", s, re.I):
                     if m.group(1):
                         k, kind, v = m.group(1), m.group(2), float(m.group(3))
+                        if not m.group("pct") and (kind.lower().startswith("err") or v < 30):
+                            continue  # a bare number is read only as an accuracy ("top-1 accuracy 78.7")
                     else:
-                        k, kind, v = m.group(5), m.group(6), float(m.group(4))
+                        k, kind, v = m.group(6), m.group(7), float(m.group(5))
                     is_err = kind.lower().startswith("err")
                     found.append(("imagenet", f"top{k}", 100 - v if is_err else v, "error" if is_err else None, m.start(), m.end()))
         squad = bool(_SQUAD_RE.search(s)) and not _SQUAD2_RE.search(s)

@@ -117,6 +117,8 @@ class _Emitter:
         bbox = self.layout.bbox_of_span(self.s0 + a, self.s0 + b) if self.layout is not None else None
         ctx = dict(kw.pop("context", {}))
         ctx["match"] = self.sentence[a:b]
+        if value is not None:
+            value = float(f"{value:.12g}")  # 1.28 * 1e6 -> 1.28e6 exactly
         self.out.append(Finding(
             kind=kind, value=value, unit=unit, page=self.page, bbox=bbox, source_text=self.sentence,
             extractor=extractor, extractor_version=EXTRACTOR_VERSION, method="sentence",

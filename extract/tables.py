@@ -216,7 +216,7 @@ def cluster_columns(rows: list[Row]) -> list[Column]:
     return cols
 
 
-_SENTENCE_RUN_RE = re.compile(r"(?:\b[a-z]{2,}\b[,.]?\s+){3}[a-z]{2,}")
+_SENTENCE_RUN_RE = re.compile(r"(?:\b[a-z]+\b[,.]?\s+){3}[a-z]{2,}")
 
 
 def _is_prose(line: Line) -> bool:

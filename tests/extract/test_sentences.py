@@ -85,7 +85,7 @@ def test_saved_flops_are_not_a_model_size() -> None:
     ("text", "benchmark", "metric", "value", "reported_as"),
     [
         ("Our model achieves a top-1 error 21.3% on the ImageNet validation set.", "imagenet", "top1", 78.7, "error"),
-        ("On ImageNet, our model achieves top-1 accuracy 78.7% with fewer parameters.", "imagenet", "top1", 78.7, None),
+        ("On ImageNet, our model achieves top-1 accuracy 78.7 with fewer parameters.", "imagenet", "top1", 78.7, None),
         ("Our model achieves 28.4 BLEU on the WMT 2014 English-to-German translation task.", "wmt14_en_de", "bleu", 28.4, None),
         ("Our single model obtains an F1 of 92.2 on CoNLL-2003 NER.", "conll2003", "f1", 92.2, None),
         ("On SQuAD v1.1 we achieve an F1 of 93.2.", "squad11", "f1", 93.2, None),
@@ -103,3 +103,13 @@ def test_squad2_and_other_people_results_are_not_scores() -> None:
     _, s1 = _run("Our system achieves an F1 of 83.1 on SQuAD 2.0.")
     _, s2 = _run("The previous best system reported 26.3 BLEU on WMT 2014 English-German.")
     assert s1 == [] and s2 == []
+
+
+def test_bare_error_number_is_not_read() -> None:
+    _, scores = _run("Our model gets a top-1 error 21.3 on ImageNet.")
+    assert scores == []
+
+
+def test_first_figure_is_the_papers_own() -> None:
+    _, scores = _run("We achieve 37.1% top-5 error on ILSVRC, close to the 34.2% top-5 error of the other model.")
+    assert [s.value for s in scores] == [pytest.approx(62.9)]

@@ -1,0 +1,126 @@
+"""Layout and table structure on synthetic lines and on real corpus pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extract.complexity import header_scale, is_multiply_adds, table_complexity
+from extract.layout import build_layout
+from extract.scores import clean_label, table_scores
+from extract.tables import find_tables, parse_cell
+
+
+def _layout_of(corpus_dir: Path, name: str, page: int):
+    import pypdfium2 as pdfium
+
+    from extract.pipeline import _page_text_and_boxes
+
+    pdf = pdfium.PdfDocument(str(corpus_dir / name))
+    try:
+        p = pdf[page - 1]
+        tp = p.get_textpage()
+        text, boxes = _page_text_and_boxes(tp)
+        w, h = p.get_size()
+        return build_layout(page, text, boxes, w, h)
+    finally:
+        pdf.close()
+
+
+def _synthetic(rows: list[list[tuple[str, float]]], top: float = 100.0, step: float = 12.0):
+    """Lines of words at given x positions (each word 20 pt wide, 8 pt tall), pdfium-style boxes."""
+    text, boxes = "", []
+    height = 800.0
+    for i, row in enumerate(rows):
+        y = top + i * step
+        for j, (word, x) in enumerate(row):
+            if j:
+                text += " "
+                boxes.append((x - 1, height - y - 8, x - 1, height - y - 8))
+            for k, ch in enumerate(word):
+                x0 = x + k * 20 / max(len(word), 1)
+                text += ch
+                boxes.append((x0, height - y - 8, x0 + 20 / max(len(word), 1), height - y))
+        text += "\r\n"
+        boxes += [(0, 0, 0, 0), (0, 0, 0, 0)]
+    return build_layout(1, text, boxes, 600.0, height)
+
+
+@pytest.mark.parametrize(
+    ("word", "parsed"),
+    [("21.43", (21.43, "")), ("77.1%", (77.1, "%")), ("25.6M", (25.6e6, "M")), ("0.39B", (0.39e9, "B")),
+     ("1.8×10^9", (1.8e9, "e")), ("8.43†", (8.43, "")), ("-", (None, "")), ("2016)", None), ("ResNet", None)],
+)
+def test_parse_cell(word, parsed) -> None:
+    got = parse_cell(word)
+    if parsed is None or parsed[0] is None:
+        assert got == parsed
+    else:
+        assert got[0] == pytest.approx(parsed[0]) and got[1] == parsed[1]
+
+
+def test_header_scale_and_madds() -> None:
+    assert header_scale("FLOPs (×10^9)") == 1e9
+    assert header_scale("GFLOPs") == 1e9
+    assert header_scale("Params (M)") == 1e6
+    assert header_scale("Mult-Adds (Millions)") == 1e6
+    assert header_scale("FLOPs") is None
+    assert is_multiply_adds("MAdds") and is_multiply_adds("Mult-Adds") and not is_multiply_adds("FLOPs")
+
+
+def test_clean_label() -> None:
+    assert clean_label("VGG [41] (v5)") == "VGG (v5)"
+    assert clean_label("ResNet-50 (He et al., 2016)") == "ResNet-50"
+
+
+def test_synthetic_table_columns_and_scores() -> None:
+    layout = _synthetic([
+        [("Table", 50), ("1.", 72), ("ImageNet", 94), ("results", 116)],
+        [("model", 50), ("top-1", 200), ("err.", 222), ("top-5", 280), ("err.", 302)],
+        [("ResNet-50", 50), ("22.85", 205), ("6.71", 285)],
+        [("ResNet-152", 50), ("21.43", 205), ("5.71", 285)],
+    ])
+    [table] = find_tables(layout)
+    assert [c.header for c in table.columns] == ["top-1 err.", "top-5 err."]
+    assert table.caption.startswith("Table 1.")
+    got = {(f.model_label, f.metric): round(f.value, 2) for f in table_scores(table)}
+    assert got == {("ResNet-50", "top1"): 77.15, ("ResNet-50", "top5"): 93.29,
+                   ("ResNet-152", "top1"): 78.57, ("ResNet-152", "top5"): 94.29}
+
+
+def test_table_without_benchmark_gives_no_scores() -> None:
+    layout = _synthetic([
+        [("Table", 50), ("2.", 72), ("Head", 94), ("pose", 116)],
+        [("model", 50), ("top-1", 200), ("err.", 222)],
+        [("Ours", 50), ("22.85", 205)],
+        [("Theirs", 50), ("23.85", 205)],
+    ])
+    assert [f for t in find_tables(layout) for f in table_scores(t)] == []
+
+
+def test_resnet_table_1_flops_row(corpus_dir: Path) -> None:
+    layout = _layout_of(corpus_dir, "1512.03385v1.pdf", 5)
+    assert "FLOPs 1.8×10^9 3.6×10^9 3.8×10^9 7.6×10^9 11.3×10^9" in layout.text
+    ops = [f for t in find_tables(layout) for f in table_complexity(t, layout)]
+    got = {f.model_label: f.value for f in ops}
+    assert got == {"18-layer": 1.8e9, "34-layer": 3.6e9, "50-layer": 3.8e9, "101-layer": 7.6e9, "152-layer": 11.3e9}
+
+
+def test_efficientnet_table_2(corpus_dir: Path) -> None:
+    layout = _layout_of(corpus_dir, "1905.11946v3.pdf", 6)
+    tables = find_tables(layout)
+    t2 = next(t for t in tables if t.caption.startswith("Table 2."))
+    found = table_scores(t2) + table_complexity(t2, layout)
+    b7 = {(f.kind, f.metric): f.value for f in found if f.model_label == "EfficientNet-B7"}
+    assert b7 == {("score", "top1"): 84.4, ("score", "top5"): 97.1, ("parameters", None): 66e6,
+                  ("ops_per_forward_pass", None): 37e9}
+    r50 = [f for f in found if f.model_label == "ResNet-50" and f.kind == "ops_per_forward_pass"]
+    assert [f.value for f in r50] == [4.1e9] and r50[0].source_text.startswith("ResNet-50 (He et al., 2016) 76.0%")
+
+
+def test_mobilenetv2_madds(extracted) -> None:
+    r = extracted("1801.04381v3.pdf")
+    madds = [f for f in r.findings if f.kind == "ops_per_forward_pass" and f.reported_as == "multiply-adds"]
+    primary = [f for f in madds if f.context.get("match") == "300 million multiply-adds"]
+    assert primary and primary[0].value == 600e6 and primary[0].page == 4
