@@ -125,6 +125,9 @@ def plot_k_by_year(observations: pl.DataFrame, benchmark: str, metric: str, meas
     for r in rows:
         ax.annotate(f"n={r['n']}", (r["year"], r["implied_power_k"]), fontsize=6, xytext=(2, 4), textcoords="offset points")
     ax.set_ylim(0, top)
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("data up to year")
     ax.set_ylabel("implied power k")
     ax.set_title(f"{benchmark} {metric} on {measure.replace('_', ' ')}: k by year of data")
