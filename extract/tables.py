@@ -27,6 +27,8 @@ CELL_RE = re.compile(
 PLACEHOLDERS = frozenset({"-", "–", "—", "--", "N/A", "n/a", "NA", "?", "/", "×", "✗"})
 #: A ``Table N`` caption start.
 CAPTION_RE = re.compile(r"^\s*(?:Table|TABLE|Tab\.)\s*(?:\d+|[IVX]+|[A-Z]\.?\d+)\s*[:.|]?")
+#: A sub-table caption, ``(a) Results on the SQuAD test set``.
+SUBCAPTION_RE = re.compile(r"^\s*\([a-h]\)\s+[A-Z]")
 
 
 @dataclass(frozen=True)
@@ -358,7 +360,7 @@ def caption_lines(layout: PageLayout, region: Box) -> tuple[str, set[int]]:
     best: tuple[float, str, set[int]] | None = None
     lines = layout.lines
     for idx, ln in enumerate(lines):
-        if not CAPTION_RE.match(ln.text):
+        if not (CAPTION_RE.match(ln.text) or SUBCAPTION_RE.match(ln.text)):
             continue
         b = ln.bbox
         if b[2] < region[0] or b[0] > region[2]:
@@ -378,7 +380,14 @@ def caption_lines(layout: PageLayout, region: Box) -> tuple[str, set[int]]:
             best = (dist, text, used)
     if best is None:
         return "", set()
-    return best[1], best[2]
+    text, used = best[1], best[2]
+    if SUBCAPTION_RE.match(text):
+        # a sub-table: its caption is "(a) ...", the table number's caption says the rest
+        mains = [(abs(ln.bbox[1] - region[1]), k) for k, ln in enumerate(lines) if CAPTION_RE.match(ln.text)]
+        if mains:
+            main_text, main_used = _caption_block(layout, min(mains)[1])
+            text, used = f"{main_text} {text}", used | main_used
+    return text, used
 
 
 def _all_caption_lines(layout: PageLayout) -> set[int]:
