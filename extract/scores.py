@@ -83,9 +83,15 @@ _NOT_SCORE_RE = re.compile(
 )
 
 
-def _imagenet_metric(col: str, caption: str) -> tuple[str, bool] | None:
-    """Given an ImageNet column header and the caption, return ``(metric, is_error)``, or None
-    when top-k or error-vs-accuracy is unclear or the column holds something else (params, FLOPs)."""
+def _imagenet_metric(col: str, caption: str, values: list[float] | None = None) -> tuple[str, bool] | None:
+    """Given an ImageNet column header, the caption and the column's values, return
+    ``(metric, is_error)``, or None when top-k or error-vs-accuracy is unclear or the column holds
+    something else (params, FLOPs).
+
+    When neither header nor caption says error or accuracy, the values decide where they cannot be
+    the other: top-1 all >= 50 is accuracy, all <= 45 is error; top-5 all >= 70 accuracy, all <= 30
+    error (ImageNet top-1 errors of published CNNs are below 45%, top-5 below 30%).
+    """
     if _NOT_SCORE_RE.search(col):
         return None
     ks = {next(g for g in m.groups() if g) for m in _TOPK_RE.finditer(col)}
@@ -98,6 +104,12 @@ def _imagenet_metric(col: str, caption: str) -> tuple[str, bool] | None:
         err, acc = bool(_ERR_RE.search(text)), bool(_ACC_RE.search(text))
         if err != acc:
             return f"top{k}", err
+    if values:
+        acc_min, err_max = (50.0, 45.0) if k == "1" else (70.0, 30.0)
+        if all(v >= acc_min for v in values):
+            return f"top{k}", False
+        if all(0 < v <= err_max for v in values):
+            return f"top{k}", True
     return None
 
 
@@ -117,11 +129,14 @@ def table_scores(table: Table, extractor: str = "table.score") -> list[Finding]:
         cand: list[tuple[str, str, bool]] = []  # benchmark, metric, is_error
         if "imagenet" in bms and not re.search(
                 r"locali[sz]ation|detection|\bLOC\b|segmentation|retrieval|adversarial|attack|FGSM|PGD|corrupt|robust", table.caption, re.I):
-            im = _imagenet_metric(h, table.caption + " " + table.header)
+            values = [c.value for r in table.rows for c in r.cells
+                      if c.col == col.index and c.value is not None and c.suffix in ("", "%")]
+            im = _imagenet_metric(h, table.caption + " " + table.header, values)
             if im:
                 cand.append(("imagenet", im[0], im[1]))
         if "coco" in bms and not re.search(r"VOC", table.caption) and not _AP_OTHER_RE.search(h):
-            if any(_AP_TOKEN_RE.match(t) for t in tokens) and not re.search(r"mask|segmentation|keypoint|instance seg", table.caption, re.I):
+            coco_style = re.search(r"(?:\bAP\b|Precision).*?0?\.5\s*:\s*0?\.95", h) and not re.search(r"Area|Recall", h)
+            if (any(_AP_TOKEN_RE.match(t) for t in tokens) or coco_style) and not re.search(r"mask|segmentation|keypoint|instance seg", table.caption, re.I):
                 cand.append(("coco", "box_ap", False))
         if "squad11" in bms:
             if re.search(r"\bEM\b|exact match", h, re.I) and not re.search(r"\bF1\b", h):

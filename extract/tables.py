@@ -21,10 +21,10 @@ _MARKERS = "†‡*§¶∗⋆☆♠♣♦♥#⋄◦•"
 #: A numeric cell: ``21.43``, ``77.1%``, ``25.6M``, ``0.39B``, ``1.8×10^9``, ``2.3·10^19``, ``4x``.
 CELL_RE = re.compile(
     r"^[(\[]?(?P<sign>[+\-±])?(?P<num>\d+(?:,\d{3})*(?:\.\d+)?|\.\d+)"
-    r"(?:(?P<pow>\s?[×x·]\s?10\^-?\d{1,2})|(?P<suf>%|[KMGBT]|x|×))?[)\]]?$"
+    r"(?:(?P<pow>\s?[×x·]\s?10\^-?\d{1,2})|(?P<suf>%|[KMGBT]|x|×|ms|s|fps|FPS|GB|MB|h|d))?[)\]]?$"
 )
 #: Cells that stand for "no value".
-PLACEHOLDERS = frozenset({"-", "–", "—", "--", "N/A", "n/a", "NA", "?", "/", "×", "✗"})
+PLACEHOLDERS = frozenset({"-", "–", "—", "--", "N/A", "n/a", "NA", "?", "/", "×", "✗", "✓", "yes", "no", "Yes", "No"})
 #: A ``Table N`` caption start.
 CAPTION_RE = re.compile(r"^\s*(?:Table|TABLE|Tab\.)\s*(?:\d+|[IVX]+|[A-Z]\.?\d+)\s*[:.|]?")
 #: A sub-table caption, ``(a) Results on the SQuAD test set``.
@@ -110,7 +110,7 @@ def parse_cell(text: str) -> tuple[float | None, str] | None:
         exp = int(m.group("pow").split("^")[1])
         return v * 10.0 ** exp, "e"
     suf = m.group("suf") or ""
-    scale = {"K": 1e3, "M": 1e6, "G": 1e9, "B": 1e9, "T": 1e12}.get(suf, 1.0)
+    scale = {"K": 1e3, "M": 1e6, "G": 1e9, "B": 1e9, "T": 1e12}.get(suf, 1.0)  # ms, fps, GB: kept as written
     return v * scale, suf
 
 
@@ -146,6 +146,7 @@ def parse_row(line: Line) -> Row | None:
     words = _merge_powers(line.words)
     cells: list[Cell] = []
     k = len(words)
+    first = k  # index of the leftmost cell: deltas left of it belong to the label ("MobileNetV2 (1.4)")
     while k > 0:
         w = words[k - 1]
         if _DELTA_RE.match(w.text):
@@ -157,9 +158,10 @@ def parse_row(line: Line) -> Row | None:
         value, suffix = parsed if parsed is not None else (None, "")
         cells.append(Cell(w.text.strip(_MARKERS), value, suffix, w.bbox))
         k -= 1
+        first = k
     if not cells or all(c.value is None for c in cells):
         return None
-    label_words = words[:k]
+    label_words = words[:first]
     label = " ".join(w.text for w in label_words)
     if len(label_words) > 8 or len(label) > 70 or label.endswith((",", ";")):
         return None
