@@ -113,6 +113,24 @@ def _imagenet_metric(col: str, caption: str, values: list[float] | None = None) 
     return None
 
 
+_METRIC_WORDS_RE = re.compile(
+    r"top[\s\-]?[15]|[PR]@[15]|@[15]|\berr(?:or)?s?\b\.?|\bacc(?:uracy)?\b\.?|\(%\)|%|\b(?:val|validation|test|dev|"
+    r"single[\s\-]crop|multi[\s\-]crop|rates?|results?|ImageNet|ILSVRC[\s\-\d']*)\b",
+    re.IGNORECASE,
+)
+
+
+def _column_variant(header: str) -> str:
+    """Given an ImageNet column header, return what it says besides the metric and split (a network
+    or variant name such as ``ResNet`` or ``InceptionV3``), or "" when nothing is left."""
+    rest = re.sub(r"[()\[\],:/]", " ", _METRIC_WORDS_RE.sub(" ", header))
+    rest = re.sub(r"\s+", " ", rest).strip()
+    if not re.search(r"[A-Za-z]{2}", rest) or len(rest.split()) > 3 or re.search(
+            r"\b(?:with|and|the|of|for|on|our|we|is|are|by|in|to)\b", rest, re.IGNORECASE):
+        return ""  # caption text spilled into the header, not a network name
+    return rest
+
+
 def table_scores(table: Table, extractor: str = "table.score") -> list[Finding]:
     """Given a :class:`Table`, return score findings for cells whose benchmark and metric are clear."""
     out: list[Finding] = []
@@ -178,9 +196,10 @@ def table_scores(table: Table, extractor: str = "table.score") -> list[Finding]:
                     continue  # check-mark rows of an ablation grid
                 if re.fullmatch(r"[\s\d.,=:;()\-+α-ωΑ-Ω]*", label):
                     continue  # a hyperparameter value (sweep tables), not a model
-                if benchmark == "imagenet" and col.header and not (
-                        _TOPK_RE.search(col.header) or _ERR_RE.search(col.header) or _ACC_RE.search(col.header)):
-                    label = f"{col.header} {label}"  # columns are model variants (e.g. plain / ResNet)
+                if benchmark == "imagenet":
+                    variant = _column_variant(col.header)
+                    if variant:
+                        label = f"{variant} {label}"  # columns name the network (plain / ResNet, InceptionV3 P@1)
                 if not label or cell.suffix not in ("", "%"):
                     continue
                 v = cell.value
