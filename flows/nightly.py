@@ -43,7 +43,7 @@ class RunSummary:
         run_id: runs.run_id.
         source: the source spec.
         counts: :class:`warehouse.load.RunCounts` of the run.
-        fits: fits written, as (benchmark, metric, compute_measure, n, slope, r2) tuples.
+        fits: fits written, as (benchmark, metric, compute_measure, model_form, n, slope, r2) tuples.
         wall_time_s: seconds from start to end.
         warehouse: path of the warehouse file.
         pending_findings: findings without a review decision (all of them until review exists).
@@ -80,8 +80,10 @@ class RunSummary:
             *[f"| {k} | {c.findings_by_kind.get(k, 0)} |" for k in KINDS],
         ]
         if self.fits:
-            lines += ["", "| benchmark | metric | compute measure | n | slope | R^2 |", "|---|---|---|---|---|---|"]
-            lines += [f"| {b} | {m} | {cm} | {n} | {s:.4f} | {r2:.3f} |" for b, m, cm, n, s, r2 in self.fits]
+            lines += ["", "| benchmark | metric | compute measure | model form | n | slope | R^2 |",
+                      "|---|---|---|---|---|---|---|"]
+            lines += [f"| {b} | {m} | {cm} | {form} | {n} | {s:.4f} | {'' if r2 is None else f'{r2:.3f}'} |"
+                      for b, m, cm, form, n, s, r2 in self.fits]
         return "\n".join(lines) + "\n"
 
 
@@ -224,7 +226,8 @@ def nightly(
             added = refit_task(str(warehouse), run_id)
             con = db.connect(warehouse)
             counts.fits_written = len(added)
-            summary.fits = [(f["benchmark"], f["metric"], f["compute_measure"], f["n"], f["slope"], f["r2"]) for f in added]
+            summary.fits = [(f["benchmark"], f["metric"], f["compute_measure"], f.get("model_form", "polynomial"),
+                             f["n"], f["slope"], f.get("r2")) for f in added]
         summary.pending_findings = scalar(
             con,
             """SELECT count(*) FROM findings f

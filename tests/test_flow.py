@@ -46,7 +46,7 @@ def test_nightly_on_three_pdfs(prefect_harness, three_pdfs, tmp_path, reference_
     assert first["papers_seen"] == 3
     assert first["papers_new"] == 3
     assert first["documents_by_status"].get("no_text_layer") == 1
-    assert first["fits_written"] == 14
+    assert first["fits_written"] > 0
     assert first["findings_new"] > 0
     assert "papers seen: **3**" in first["markdown"]
 
@@ -54,7 +54,13 @@ def test_nightly_on_three_pdfs(prefect_harness, three_pdfs, tmp_path, reference_
     status = dict(con.execute("SELECT paper_id, status FROM papers").fetchall())
     resnet_scores = db.scalar(con, "SELECT count(*) FROM findings WHERE paper_id = '1512.03385' AND kind = 'score'")
     before = db.table_counts(con)
+    golden = con.execute(
+        "SELECT n, round(slope, 4) FROM fits WHERE benchmark = 'imagenet' AND metric = 'top1' "
+        "AND compute_measure = 'hardware_burden' AND model_form = 'polynomial'"
+    ).fetchall()
     con.close()
+    assert before["fits"] == first["fits_written"]
+    assert golden == [(36, -0.0933)]
     assert status["1512.03385"] == "ok" and status["1706.03762"] == "ok"
     assert sorted(status.values()).count("no_text_layer") == 1
     assert resnet_scores > 0
