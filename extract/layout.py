@@ -12,6 +12,7 @@ A power of ten whose exponent is typeset as a superscript (``1.8×10⁹`` with a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from extract.text import CHAR_MAP
 
@@ -35,14 +36,14 @@ class Line:
 
     words: list[Word] = field(default_factory=list)
 
-    @property
+    @cached_property
     def text(self) -> str:
-        """The words joined by single spaces."""
+        """The words joined by single spaces (computed once: read it after the line is built)."""
         return " ".join(w.text for w in self.words)
 
-    @property
+    @cached_property
     def bbox(self) -> Box:
-        """Union of the word boxes."""
+        """Union of the word boxes (computed once: read it after the line is built)."""
         return union_boxes([w.bbox for w in self.words])
 
 

@@ -139,6 +139,14 @@ def _merge_powers(words: list[Word]) -> list[Word]:
 _DELTA_RE = re.compile(r"^[(\[][+\-±↑↓]?\d*\.?\d+%?[)\]]$|^±\d*\.?\d+$|^[↑↓]\d")
 
 
+def _is_row(line: Line) -> bool:
+    """Given a line, return whether :func:`parse_row` reads it as a data row (cached on the line)."""
+    cached = line.__dict__.get("_is_row")
+    if cached is None:
+        cached = line.__dict__["_is_row"] = parse_row(line) is not None
+    return cached
+
+
 def parse_row(line: Line) -> Row | None:
     """Given a line, return it as a data :class:`Row` (label then a trailing run of numeric cells,
     deltas such as ``(+1.2)`` and ``±0.1`` skipped), or None when it is not one (no trailing
@@ -290,7 +298,7 @@ def _assemble(layout: PageLayout, start: int, last: int, rows: list[Row]) -> Tab
         b = ln.bbox
         if b[3] > top + 1 or b[1] < top - 55 or b[1] < cap_top - 1 or b[2] < x0 - 2 or b[0] > x1 + 2:
             continue
-        if CAPTION_RE.match(ln.text) or _is_prose(ln) or parse_row(ln) is not None:
+        if CAPTION_RE.match(ln.text) or _is_prose(ln) or _is_row(ln):
             continue
         if _SENTENCE_RUN_RE.search(ln.text) and len(_phrases(ln)) <= 2:
             continue  # a line of running text, not column headers
@@ -328,7 +336,7 @@ def _caption_block(layout: PageLayout, idx: int) -> tuple[str, set[int]]:
     for k in range(idx + 1, min(idx + 7, len(lines))):
         ln = lines[k]
         b = ln.bbox
-        if b[1] - y > 6 or b[1] < y - 20 or parse_row(ln) is not None or len(_phrases(ln, 1.0)) > 1 or CAPTION_RE.match(ln.text):
+        if b[1] - y > 6 or b[1] < y - 20 or _is_row(ln) or len(_phrases(ln, 1.0)) > 1 or CAPTION_RE.match(ln.text):
             break
         parts.append(ln.text)
         used.add(k)
@@ -346,9 +354,9 @@ def _table_is_below(layout: PageLayout, idx: int, used: set[int]) -> bool:
     x1 = max(lines[k].bbox[2] for k in used)
     near = [(k, ln) for k, ln in enumerate(lines) if k not in used and ln.bbox[0] < x1 and ln.bbox[2] > x0]
     above = [top - ln.bbox[3] for _, ln in near
-             if -2 <= top - ln.bbox[3] <= 60 and ln.bbox[1] < top and parse_row(ln) is not None]
+             if -2 <= top - ln.bbox[3] <= 60 and ln.bbox[1] < top and _is_row(ln)]
     below = [ln.bbox[1] - bottom for _, ln in near
-             if -2 <= ln.bbox[1] - bottom <= 60 and parse_row(ln) is not None]
+             if -2 <= ln.bbox[1] - bottom <= 60 and _is_row(ln)]
     if not below:
         return False
     return not above or min(below) < min(above)
