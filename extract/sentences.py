@@ -26,7 +26,7 @@ from extract.chips import Chip, find_chips
 from extract.layout import PageLayout
 from extract.models import Finding
 from extract.units import (
-    COUNT, DURATION_RE, NUMBER, OPS_RE, SCALED_COUNT_RE, duration_from_match, ops_from_match,
+    COUNT, DURATION_RE, NUMBER, OPS_RE, duration_from_match, ops_from_match,
     parse_number, scale_factor,
 )
 from extract.version import EXTRACTOR_VERSION
