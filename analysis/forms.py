@@ -258,14 +258,30 @@ def reference_x(observations: pl.DataFrame, benchmark: str, metric: str, measure
     return math.log10(r[col][0]) if r.height else None
 
 
+def skip_reason(pts: pl.DataFrame, form: str, settings: FitSettings) -> str:
+    """Say why :func:`form_data` gives no fit for these points (for the ``skipped`` list)."""
+    df = pts.filter(pl.col("year").is_not_null()) if form in ("polynomial_year", "record_frontier") else pts
+    need = 4 if form == "polynomial_year" else MIN_POINTS
+    if form == "record_frontier" and df.height:
+        df = df.filter(pl.Series(models.record_mask(df["year"].to_numpy(), df["score"].to_numpy())))
+    if df.height < need:
+        return f"{df.height} usable points, {need} needed" + (" (with a year)" if form == "polynomial_year" else "")
+    if df["x"].n_unique() < 2:
+        return "all points have the same compute"
+    return "year term not identified (one year only, or year collinear with compute)"
+
+
 def fit_all_forms(observations: pl.DataFrame, settings: FitSettings | None = None,
-                  forms: tuple[str, ...] = FORMS, measures: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
+                  forms: tuple[str, ...] = FORMS, measures: tuple[str, ...] | None = None,
+                  skipped: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
     """Fit every (benchmark, metric) x measure x form with enough points.
 
     Args:
         observations: observations with every measure column (:func:`analysis.measures.with_measures`).
         settings: fit settings (default :class:`FitSettings` defaults, as in constants.toml).
         forms, measures: subsets to fit (default all).
+        skipped: when given, a dict (benchmark, metric, compute_measure, model_form, n, reason) is
+            appended for every combination with some data that could not be fitted.
 
     Returns:
         Row dicts (see :func:`fit_form`), sorted by benchmark, metric, measure, form order.
@@ -280,13 +296,16 @@ def fit_all_forms(observations: pl.DataFrame, settings: FitSettings | None = Non
             if MEASURES[measure] not in observations.columns:
                 continue
             pts = points(observations, benchmark, metric, measure)
-            if pts.height < MIN_POINTS:
+            if pts.height == 0:
                 continue
             x_ref = reference_x(observations, benchmark, metric, measure, settings.normalise_to_model)
             for form in forms:
                 f = fit_form(pts, benchmark, metric, measure, form, settings, x_ref=x_ref)
                 if f is not None:
                     out.append(f)
+                elif skipped is not None:
+                    skipped.append({"benchmark": benchmark, "metric": metric, "compute_measure": measure,
+                                    "model_form": form, "n": pts.height, "reason": skip_reason(pts, form, settings)})
     return out
 
 

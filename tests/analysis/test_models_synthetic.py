@@ -220,3 +220,14 @@ def test_too_few_points_give_no_fit():
     assert _fit(df3, "polynomial_year") is None  # one year: the year term is not identified
     with pytest.raises(ValueError, match="unknown model form"):
         _fit(df3, "cubic")
+
+
+def test_unfittable_combinations_are_recorded_with_a_reason():
+    from analysis.forms import fit_all_forms
+
+    df = _frame(np.array([15.0, 16.0, 17.0]), np.array([0.3, 0.2, 0.15]), np.array([2015, 2015, 2015]))
+    skipped: list = []
+    fits = fit_all_forms(df, FitSettings(bootstrap_reps=0), measures=("network_operations",), skipped=skipped)
+    assert {f["model_form"] for f in fits} == {"polynomial", "exponential", "quantile", "record_frontier", "huber"}
+    assert skipped == [{"benchmark": "imagenet", "metric": "top1", "compute_measure": "network_operations",
+                        "model_form": "polynomial_year", "n": 3, "reason": "3 usable points, 4 needed (with a year)"}]
