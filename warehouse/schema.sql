@@ -350,3 +350,24 @@ COMMENT ON COLUMN fits.x_ref IS 'log10 compute (FLOP) of the normalising model (
 INSERT INTO schema_migrations
 SELECT 2, 'fits: model forms, bootstrap intervals, algorithmic progress', now()::TIMESTAMP
 WHERE NOT EXISTS (SELECT 1 FROM schema_migrations WHERE version = 2);
+
+-- Migration 4: harvest watermarks (incremental arXiv harvesting, flows/nightly.py).
+CREATE TABLE IF NOT EXISTS harvest_watermarks (
+    query_key          VARCHAR PRIMARY KEY,
+    query              VARCHAR NOT NULL,
+    last_submitted_at  TIMESTAMP NOT NULL,
+    papers_seen        BIGINT NOT NULL,
+    updated_at         TIMESTAMP NOT NULL,
+    run_id             VARCHAR
+);
+COMMENT ON TABLE harvest_watermarks IS 'Per arXiv query, the latest submission date harvested: the next run asks only for the window since then (minus an overlap).';
+COMMENT ON COLUMN harvest_watermarks.query_key IS 'Hash of the query definition (categories and keywords of flows/harvest.toml).';
+COMMENT ON COLUMN harvest_watermarks.query IS 'The arXiv search_query without its date window.';
+COMMENT ON COLUMN harvest_watermarks.last_submitted_at IS 'Latest first-submission time (UTC) among papers harvested for this query; never moves backwards.';
+COMMENT ON COLUMN harvest_watermarks.papers_seen IS 'Papers listed for this query over all runs (with repeats from overlapping windows).';
+COMMENT ON COLUMN harvest_watermarks.updated_at IS 'When the watermark was last written (UTC).';
+COMMENT ON COLUMN harvest_watermarks.run_id IS 'runs.run_id of the run that last moved it.';
+
+INSERT INTO schema_migrations
+SELECT 4, 'harvest watermarks', now()::TIMESTAMP
+WHERE NOT EXISTS (SELECT 1 FROM schema_migrations WHERE version = 4);
