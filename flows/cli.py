@@ -148,47 +148,6 @@ def import_reference(
 
 
 @app.command()
-def refit(warehouse: WarehouseOpt = db.default_path()) -> None:
-    """Refit the scaling laws on the curated observations; print the fits (new ones marked *).
-
-    Example: compute-limits refit --warehouse warehouse.duckdb
-    """
-    from analysis.refit import refit as do_refit
-    from warehouse.load import recorded_run
-
-    con = _open(warehouse, read_only=False)
-    try:
-        with recorded_run(con, "refit", None) as (run_id, counts):
-            added = do_refit(con, run_id)
-            counts.fits_written = len(added)
-        latest = con.execute(
-            """SELECT benchmark, metric, compute_measure, n, slope, slope_ci_low, slope_ci_high, r2,
-                      implied_power_k, k_ci_high IS NULL AS k_unbounded, fit_id
-               FROM fits QUALIFY row_number() OVER (PARTITION BY benchmark, metric, compute_measure, model_form
-                                                    ORDER BY created_at DESC) = 1
-               ORDER BY benchmark, metric, compute_measure"""
-        ).fetchall()
-    finally:
-        con.close()
-    if not latest:
-        typer.echo("no fits: the warehouse has no curated observations yet; run "
-                   "`compute-limits import-reference ../shared/reference/thompson2022` first")
-        return
-    from rich.console import Console
-    from rich.table import Table
-
-    t = Table(title=f"fits ({len(added)} new)")
-    for c in ("benchmark", "metric", "compute measure", "n", "slope", "95% CI", "R^2", "k = 1/|slope|"):
-        t.add_column(c)
-    added_keys = {(f["benchmark"], f["metric"], f["compute_measure"]) for f in added}
-    for b, m, cm, n, s, lo, hi, r2, k, unb, fid in latest:
-        mark = "*" if (b, m, cm) in added_keys else ""
-        t.add_row(b, m, cm + mark, str(n), f"{s:.4f}", f"[{lo:.4f}, {hi:.4f}]", f"{r2:.3f}",
-                  f"{k:.1f}" + (" (CI unbounded)" if unb else ""))
-    _console().print(t)
-
-
-@app.command()
 def sql(
     query: Annotated[str, typer.Argument(help="A SQL query; '-' reads it from standard input.")],
     warehouse: WarehouseOpt = db.default_path(),

@@ -79,11 +79,13 @@ class RunSummary:
             "|---|---|",
             *[f"| {k} | {c.findings_by_kind.get(k, 0)} |" for k in KINDS],
         ]
-        if self.fits:
-            lines += ["", "| benchmark | metric | compute measure | model form | n | slope | R^2 |",
-                      "|---|---|---|---|---|---|---|"]
-            lines += [f"| {b} | {m} | {cm} | {form} | {n} | {s:.4f} | {'' if r2 is None else f'{r2:.3f}'} |"
-                      for b, m, cm, form, n, s, r2 in self.fits]
+        headline = [f for f in self.fits if f[3] == "polynomial"]
+        if headline:
+            lines += ["", f"New polynomial fits ({len(headline)} of {len(self.fits)} new fits in all model forms; "
+                      "`compute-limits fits show` lists every form):", "",
+                      "| benchmark | metric | compute measure | n | slope | R^2 |", "|---|---|---|---|---|---|"]
+            lines += [f"| {b} | {m} | {cm} | {n} | {s:.4f} | {'' if r2 is None else f'{r2:.3f}'} |"
+                      for b, m, cm, form, n, s, r2 in headline]
         return "\n".join(lines) + "\n"
 
 
