@@ -371,3 +371,78 @@ COMMENT ON COLUMN harvest_watermarks.run_id IS 'runs.run_id of the run that last
 INSERT INTO schema_migrations
 SELECT 4, 'harvest watermarks', now()::TIMESTAMP
 WHERE NOT EXISTS (SELECT 1 FROM schema_migrations WHERE version = 4);
+
+-- Version 3: review decisions keep the finding value they were made on, so a re-extraction that
+-- reads a different value at the same place marks the decision stale (warehouse/review.py).
+-- Decisions recorded before version 3 read NULL in these columns and are never marked stale.
+ALTER TABLE reviews ADD COLUMN IF NOT EXISTS finding_value DOUBLE;
+ALTER TABLE reviews ADD COLUMN IF NOT EXISTS finding_value_text VARCHAR;
+ALTER TABLE reviews ADD COLUMN IF NOT EXISTS finding_extractor_version VARCHAR;
+COMMENT ON COLUMN reviews.review_id IS 'Hash of (finding_id, decision, value, value_text, reviewer, decided_at).';
+COMMENT ON COLUMN reviews.decision IS 'accept, reject or correct (the latest row per finding counts; see the view finding_status).';
+COMMENT ON COLUMN reviews.value IS 'Corrected value in unit (correct only; NULL for accept and reject).';
+COMMENT ON COLUMN reviews.unit IS 'Unit of the corrected value (correct only): one of the finding kind''s units (extract/models.py KIND_UNITS).';
+COMMENT ON COLUMN reviews.reviewer IS 'Who decided ($USER of the reviewer unless given).';
+COMMENT ON COLUMN reviews.decided_at IS 'When the decision was made (UTC); strictly increasing per finding.';
+COMMENT ON COLUMN reviews.finding_value IS 'findings.value (in findings.unit) when the decision was made; the decision is stale once findings.value differs. NULL before version 3.';
+COMMENT ON COLUMN reviews.finding_value_text IS 'findings.value_text when the decision was made (chip key for chip_model), compared like finding_value.';
+COMMENT ON COLUMN reviews.finding_extractor_version IS 'findings.extractor_version when the decision was made; NULL for decisions recorded before version 3 (never stale).';
+
+-- The review status of every finding, derived from its latest decision. Refits use accepted and
+-- corrected findings only; pending and stale ones wait in the review queue.
+CREATE OR REPLACE VIEW finding_status AS
+WITH latest AS (
+    SELECT r.*, count(*) OVER (PARTITION BY r.finding_id) AS review_count
+    FROM reviews r
+    QUALIFY row_number() OVER (PARTITION BY r.finding_id ORDER BY r.decided_at DESC, r.review_id DESC) = 1
+)
+SELECT
+    f.finding_id, f.paper_id, f.document_id, f.kind, f.benchmark, f.metric, f.model_label,
+    f.value, f.value_text, f.unit, f.page, f.extractor_version,
+    CASE
+        WHEN l.finding_id IS NULL THEN 'pending'
+        WHEN l.finding_extractor_version IS NOT NULL
+             AND (l.finding_value IS DISTINCT FROM f.value OR l.finding_value_text IS DISTINCT FROM f.value_text)
+            THEN 'stale'
+        WHEN l.decision = 'accept' THEN 'accepted'
+        WHEN l.decision = 'reject' THEN 'rejected'
+        WHEN l.decision = 'correct' THEN 'corrected'
+        ELSE 'pending'
+    END AS status,
+    l.decision, l.review_id, l.reviewer, l.note, l.decided_at,
+    l.finding_value AS decided_on_value, l.finding_value_text AS decided_on_value_text,
+    CASE WHEN l.decision = 'correct' THEN l.value ELSE f.value END AS reviewed_value,
+    CASE WHEN l.decision = 'correct' THEN coalesce(l.value_text, f.value_text) ELSE f.value_text END AS reviewed_value_text,
+    CASE WHEN l.decision = 'correct' THEN coalesce(l.unit, f.unit) ELSE f.unit END AS reviewed_unit,
+    coalesce(l.review_count, 0) AS review_count
+FROM findings f
+LEFT JOIN latest l ON l.finding_id = f.finding_id;
+COMMENT ON VIEW finding_status IS 'Review status per finding from its latest decision: pending (none), accepted, rejected, corrected, or stale (decided on a value re-extraction has since changed; back in the queue).';
+COMMENT ON COLUMN finding_status.finding_id IS 'findings.finding_id.';
+COMMENT ON COLUMN finding_status.paper_id IS 'papers.paper_id.';
+COMMENT ON COLUMN finding_status.document_id IS 'documents.document_id the current value was read from.';
+COMMENT ON COLUMN finding_status.kind IS 'findings.kind.';
+COMMENT ON COLUMN finding_status.benchmark IS 'findings.benchmark (scores).';
+COMMENT ON COLUMN finding_status.metric IS 'findings.metric (scores).';
+COMMENT ON COLUMN finding_status.model_label IS 'findings.model_label.';
+COMMENT ON COLUMN finding_status.value IS 'Current extracted value, in unit (findings.value).';
+COMMENT ON COLUMN finding_status.value_text IS 'Current extracted textual value (findings.value_text).';
+COMMENT ON COLUMN finding_status.unit IS 'Unit of value (findings.unit).';
+COMMENT ON COLUMN finding_status.page IS 'Page number, 1-based.';
+COMMENT ON COLUMN finding_status.extractor_version IS 'Extractor version of the current value.';
+COMMENT ON COLUMN finding_status.status IS 'pending, accepted, rejected, corrected or stale; pending and stale form the review queue.';
+COMMENT ON COLUMN finding_status.decision IS 'Latest decision: accept, reject, correct, or NULL when none.';
+COMMENT ON COLUMN finding_status.review_id IS 'reviews.review_id of the latest decision.';
+COMMENT ON COLUMN finding_status.reviewer IS 'Who made the latest decision.';
+COMMENT ON COLUMN finding_status.note IS 'Note of the latest decision.';
+COMMENT ON COLUMN finding_status.decided_at IS 'When the latest decision was made (UTC).';
+COMMENT ON COLUMN finding_status.decided_on_value IS 'The finding value the latest decision was made on (differs from value when stale).';
+COMMENT ON COLUMN finding_status.decided_on_value_text IS 'The finding value_text the latest decision was made on.';
+COMMENT ON COLUMN finding_status.reviewed_value IS 'Value to use, in reviewed_unit: the corrected value for correct, else the extracted value. Use only where status is accepted or corrected.';
+COMMENT ON COLUMN finding_status.reviewed_value_text IS 'Textual value to use (corrected chip key for a corrected chip_model).';
+COMMENT ON COLUMN finding_status.reviewed_unit IS 'Unit of reviewed_value.';
+COMMENT ON COLUMN finding_status.review_count IS 'Number of decisions recorded for the finding (history kept in reviews).';
+
+INSERT INTO schema_migrations
+SELECT 3, 'reviews: value decided on, finding_status view (stale decisions)', now()::TIMESTAMP
+WHERE NOT EXISTS (SELECT 1 FROM schema_migrations WHERE version = 3);
