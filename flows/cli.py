@@ -94,11 +94,20 @@ def nightly(
     refit: Annotated[bool, typer.Option("--refit/--no-refit", help="Refit the scaling laws at the end.")] = True,
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show a progress bar.")] = True,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
+    task_runner: Annotated[str, typer.Option(help="Extraction fan-out: threads, or dask (prefect-dask).")] = "threads",
+    dask_address: Annotated[Optional[str], typer.Option(help="Existing Dask scheduler, e.g. tcp://10.0.0.5:8786 (with --task-runner dask).")] = None,
+    config: Annotated[Optional[Path], typer.Option(help="Harvest config TOML (default: the shipped flows/harvest.toml).")] = None,
 ) -> None:
     """Run the nightly flow: harvest -> fetch -> extract -> load -> refit -> summary.
 
+    On arXiv, each run asks for the papers submitted since the last run's watermark (minus an
+    overlap), so missed nights are caught up; --since/--until run a backfill.
+
     Example: compute-limits nightly --source dir:../shared/corpus/pdfs --warehouse warehouse.duckdb
     """
+    if task_runner not in ("threads", "dask"):
+        _fail(f"--task-runner must be 'threads' or 'dask', got {task_runner!r}")
+    _load_config(config)
     if source != "arxiv" and not source.startswith("dir:"):
         _fail(f"--source must be 'arxiv' or 'dir:PATH', got {source!r}")
     if source.startswith("dir:") and not Path(source[4:]).is_dir():
@@ -112,12 +121,98 @@ def nightly(
         source=source, warehouse=str(warehouse), since=since, until=until, max_results=max_results,
         workers=workers, timeout_s=timeout_s, memory_mb=memory_mb, cache_dir=str(cache_dir),
         do_refit=refit, show_progress=progress and sys.stderr.isatty(),
+        task_runner=task_runner, dask_address=dask_address, config=str(config) if config else None,
     )
     from rich.console import Console
     from rich.markdown import Markdown
 
     _console().print(Markdown(result["markdown"]))
     typer.echo(f'Query it: compute-limits sql "select kind, count(*) from findings group by 1" --warehouse {warehouse}')
+
+
+def _load_config(path: Optional[Path]):
+    """Load the harvest config or exit with the reason."""
+    from flows.config import load_config
+
+    try:
+        return load_config(path)
+    except (OSError, ValueError) as exc:
+        _fail(str(exc))
+
+
+schedule_app = typer.Typer(help="The nightly deployment: its cron schedule, serving it, registering it.\n\n"
+                                "Example: compute-limits schedule show",
+                           no_args_is_help=True)
+app.add_typer(schedule_app, name="schedule")
+
+
+@schedule_app.command("show")
+def schedule_show(
+    config: Annotated[Optional[Path], typer.Option(help="Harvest config TOML (default: flows/harvest.toml).")] = None,
+    count: Annotated[int, typer.Option("--count", "-n", min=1, help="How many upcoming runs.")] = 5,
+) -> None:
+    """Print the cron schedule of the nightly deployment and its next runs (UTC).
+
+    Example: compute-limits schedule show -n 3
+    """
+    from flows.deploy import next_runs
+
+    cfg = _load_config(config)
+    typer.echo(f"nightly deployment: cron '{cfg.cron}' ({cfg.timezone})")
+    try:
+        runs = next_runs(cfg, count)
+    except ValueError as exc:
+        _fail(f"invalid schedule: {exc}")
+    for r in runs:
+        typer.echo(f"  {r.isoformat()}")
+
+
+@schedule_app.command("serve")
+def schedule_serve(
+    source: Annotated[str, typer.Option("--source", "-s", help="arxiv, or dir:PATH.")] = "arxiv",
+    warehouse: WarehouseOpt = db.default_path(),
+    workers: Annotated[int, typer.Option(min=1, help="Extraction processes at once.")] = 2,
+    config: Annotated[Optional[Path], typer.Option(help="Harvest config TOML (default: flows/harvest.toml).")] = None,
+    task_runner: Annotated[str, typer.Option(help="threads or dask.")] = "threads",
+    dask_address: Annotated[Optional[str], typer.Option(help="Existing Dask scheduler address.")] = None,
+) -> None:
+    """Serve the nightly deployment: register it with its cron schedule and run its scheduled
+    runs until stopped (Ctrl-C). Needs a Prefect server (`prefect server start`, then
+    `export PREFECT_API_URL=http://127.0.0.1:4200/api`).
+
+    Example: compute-limits schedule serve --source arxiv --warehouse /data/warehouse.duckdb
+    """
+    cfg = _load_config(config)
+    configure_prefect(verbose=True)
+    from prefect import serve
+
+    from flows.deploy import build_deployment, deployment_parameters
+
+    params = deployment_parameters(source, str(Path(warehouse).resolve()), workers=workers,
+                                   config=str(Path(config).resolve()) if config else None,
+                                   task_runner=task_runner, dask_address=dask_address)
+    serve(build_deployment(cfg, params), pause_on_shutdown=False)
+
+
+@schedule_app.command("apply")
+def schedule_apply(
+    source: Annotated[str, typer.Option("--source", "-s", help="arxiv, or dir:PATH.")] = "arxiv",
+    warehouse: WarehouseOpt = db.default_path(),
+    workers: Annotated[int, typer.Option(min=1, help="Extraction processes at once.")] = 2,
+    config: Annotated[Optional[Path], typer.Option(help="Harvest config TOML (default: flows/harvest.toml).")] = None,
+) -> None:
+    """Register (create or update) the nightly deployment on the Prefect server, without serving it.
+
+    Example: PREFECT_API_URL=http://127.0.0.1:4200/api compute-limits schedule apply --source arxiv
+    """
+    cfg = _load_config(config)
+    configure_prefect(verbose=False)
+    from flows.deploy import build_deployment, deployment_parameters
+
+    params = deployment_parameters(source, str(Path(warehouse).resolve()), workers=workers,
+                                   config=str(Path(config).resolve()) if config else None)
+    dep_id = build_deployment(cfg, params).apply()
+    typer.echo(f"deployment nightly/nightly {dep_id}: cron '{cfg.cron}' ({cfg.timezone})")
 
 
 @app.command("import-reference")

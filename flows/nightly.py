@@ -56,6 +56,7 @@ class RunSummary:
     wall_time_s: float = 0.0
     warehouse: str = ""
     pending_findings: int = 0
+    window: str | None = None
 
     def markdown(self) -> str:
         """Return the summary as a markdown document (for the Prefect artifact and the CLI)."""
@@ -64,6 +65,7 @@ class RunSummary:
             f"# compute-limits nightly run `{self.run_id[:12]}`",
             "",
             f"Source `{self.source}`, warehouse `{self.warehouse}`, wall time {self.wall_time_s:.1f} s.",
+            *([f"arXiv window: {self.window}."] if self.window else []),
             "",
             f"- papers seen: **{c.papers_seen}**, new: **{c.papers_new}**",
             f"- documents extracted: **{c.documents_extracted}**",
@@ -93,29 +95,89 @@ class RunSummary:
 
 
 @task(name="harvest", retries=2, retry_delay_seconds=10, cache_policy=NO_CACHE)
-def harvest(src: Any, since: str | None, until: str | None, max_results: int | None) -> list:
+def harvest(src: Any, window: tuple[str, str] | None, max_results: int | None,
+            categories: tuple[str, ...] = (), keywords: tuple[str, ...] = ()) -> list:
     """List the papers of the source: a :class:`flows.sources.DirSource` lists its folder; an
-    :class:`flows.sources.ArxivSource` queries the API for the submitted-date window
-    ``since``..``until`` (ISO dates, UTC; default: the last day). Returns PaperRefs.
+    :class:`flows.sources.ArxivSource` queries the API for the submitted-date ``window``
+    (ISO start and end, UTC) in ``categories`` with any of ``keywords``. Returns PaperRefs,
+    at most ``max_results`` (None: all).
     """
     from flows.sources import DirSource
 
     if isinstance(src, DirSource):
         refs = src.list_papers()
     else:
-        end = _parse_utc(until) or datetime.now(timezone.utc)
-        start = _parse_utc(since) or end - timedelta(days=1)
-        refs = list(src.search(start, end, max_results=max_results))
+        assert window is not None
+        start, end = (_parse_utc(w) for w in window)
+        refs = list(src.search(start, end, max_results=max_results, categories=categories or None,
+                               keywords=keywords))
     if max_results is not None:
         refs = refs[:max_results]
     return refs
 
 
+def harvest_window(con, cfg: Any, since: str | None, until: str | None,
+                   now: datetime | None = None) -> tuple[datetime, datetime, str]:
+    """Return the arXiv submitted-date window ``(start, end, why)`` of this run, in UTC.
+
+    ``--since``/``--until`` win (a backfill). Otherwise the window runs from the query's
+    watermark minus ``cfg.overlap_hours`` (so nights the scheduler missed are caught up, and
+    papers announced late are still seen) to now; with no watermark yet, from
+    ``cfg.initial_lookback_days`` ago.
+
+    Raises:
+        ValueError: a date that is not ISO 8601, or start not before end.
+    """
+    end = _parse_utc(until) or now or datetime.now(timezone.utc)
+    if since:
+        start, why = _parse_utc(since), "--since"
+    else:
+        wm = load.get_watermark(con, cfg.query_key)
+        if wm is not None:
+            start = wm.replace(tzinfo=timezone.utc) - timedelta(hours=cfg.overlap_hours)
+            why = f"watermark {wm:%Y-%m-%d %H:%M} UTC minus {cfg.overlap_hours:g} h overlap"
+        else:
+            start = end - timedelta(days=cfg.initial_lookback_days)
+            why = f"no watermark yet: last {cfg.initial_lookback_days:g} day(s)"
+    if start >= end:
+        raise ValueError(f"harvest window start {start.isoformat()} must be before its end {end.isoformat()}")
+    return start, end, why
+
+
 def _parse_utc(value: str | None) -> datetime | None:
+    """Given an ISO 8601 date or datetime (naive = UTC), return an aware UTC datetime, or None."""
     if not value:
         return None
-    d = datetime.fromisoformat(value)
-    return d if d.tzinfo else d.replace(tzinfo=timezone.utc)
+    try:
+        d = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"not an ISO 8601 date: {value!r} (e.g. 2026-11-21 or 2026-11-21T02:00)") from None
+    return d.astimezone(timezone.utc) if d.tzinfo else d.replace(tzinfo=timezone.utc)
+
+
+def make_task_runner(kind: str, workers: int, dask_address: str | None = None):
+    """Return the task runner for extraction: ``threads`` (a thread pool of ``workers``; each
+    extraction still runs in its own process) or ``dask`` (prefect-dask: a LocalCluster of
+    ``workers`` single-threaded worker processes, or the scheduler at ``dask_address``).
+
+    Raises:
+        ValueError: an unknown ``kind`` or ``workers`` < 1.
+    """
+    if workers < 1:
+        raise ValueError(f"workers must be >= 1, got {workers}")
+    if kind == "threads":
+        return ThreadPoolTaskRunner(max_workers=workers)
+    if kind == "dask":
+        import dask
+        from prefect_dask import DaskTaskRunner
+
+        # extraction starts a child process per document: Dask workers must not be daemonic
+        dask.config.set({"distributed.worker.daemon": False})
+        if dask_address:
+            return DaskTaskRunner(address=dask_address)
+        return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1,
+                                              "processes": True, "dashboard_address": None})
+    raise ValueError(f"task runner must be 'threads' or 'dask', got {kind!r}")
 
 
 @task(name="fetch", retries=3, retry_delay_seconds=[2, 10, 30], cache_policy=NO_CACHE)
@@ -161,20 +223,27 @@ def nightly(
     cache_dir: str = ".cache/pdfs",
     do_refit: bool = True,
     show_progress: bool = False,
+    task_runner: str = "threads",
+    dask_address: str | None = None,
+    config: str | None = None,
 ) -> dict:
     """Harvest, fetch, extract, load, refit and summarise; return the summary as a dict.
 
     Args:
         source: ``arxiv`` or ``dir:PATH``.
         warehouse: DuckDB file (created if missing).
-        since, until: ISO dates (UTC) of the arXiv submitted-date window (default: last day).
-        max_results: stop after this many papers (None: all).
+        since, until: ISO dates (UTC) of the arXiv submitted-date window (a backfill); default:
+            from the query's watermark minus the overlap to now (see :func:`harvest_window`).
+        max_results: stop after this many papers (None: all; arXiv: the config's cap).
         workers: extraction processes at once (>= 1).
         timeout_s: per-document extraction time limit in seconds.
         memory_mb: per-document address-space limit in MiB.
         cache_dir: PDF cache folder for arXiv downloads.
         do_refit: run the refit step.
         show_progress: draw a progress bar on the terminal (the CLI turns it on).
+        task_runner: ``threads`` or ``dask`` (see :func:`make_task_runner`).
+        dask_address: address of an existing Dask scheduler (``task_runner="dask"``).
+        config: harvest config TOML (default: the shipped ``flows/harvest.toml``).
     """
     logger = get_run_logger()
     t0 = time.perf_counter()
@@ -186,16 +255,29 @@ def nightly(
     counts = load.RunCounts()
     summary = RunSummary(run_id=run_id, source=source, counts=counts, warehouse=str(warehouse))
     try:
-        from flows.sources import parse_source
+        from flows.config import load_config
+        from flows.sources import DirSource, parse_source
 
+        cfg = load_config(config)
         src = parse_source(source, cache_dir=cache_dir)
-        refs = harvest(src, since, until, max_results)
+        window = None
+        if not isinstance(src, DirSource):
+            start, end, why = harvest_window(con, cfg, since, until)
+            window = (start.isoformat(), end.isoformat())
+            logger.info("harvest window %s .. %s (%s)", window[0], window[1], why)
+            summary.window = f"{start:%Y-%m-%d %H:%M} .. {end:%Y-%m-%d %H:%M} UTC ({why})"
+        refs = harvest(src, window, max_results if max_results is not None else (None if window is None else cfg.max_results),
+                       cfg.categories, cfg.keywords)
         counts.papers_seen = len(refs)
         logger.info("harvest: %d papers from %s", len(refs), source)
-        runner = ThreadPoolTaskRunner(max_workers=max(1, workers))
+        runner = make_task_runner(task_runner, workers, dask_address)
         with runner, _progress(show_progress, len(refs)) as bar:
             futures = {}
             for ref in refs:
+                if ref.local_path is None and load.has_version(con, ref.paper_id, ref.version, extract.EXTRACTOR_VERSION):
+                    counts.documents_by_status["skipped (already extracted)"] += 1
+                    bar.advance()
+                    continue
                 if ref.local_path is None:
                     try:
                         ref = fetch(src, ref)
@@ -223,6 +305,9 @@ def nightly(
                 logger.info("%s: %s, %d findings (%s)", ref.paper_id, result.status, len(result.findings),
                             result.reason or "ok")
                 bar.advance(ref.paper_id)
+        if window is not None:
+            seen = [r.published for r in refs if r.published is not None]
+            load.advance_watermark(con, cfg.query_key, _query_text(cfg), max(seen) if seen else None, len(refs), run_id)
         if do_refit:
             con.close()
             added = refit_task(str(warehouse), run_id)
@@ -260,6 +345,15 @@ def nightly(
         "pending_findings": summary.pending_findings,
         "wall_time_s": summary.wall_time_s,
     }
+
+
+def _query_text(cfg: Any) -> str:
+    """Return the arXiv query of ``cfg`` without its date window (stored with the watermark)."""
+    from flows.sources.arxiv_source import build_query
+
+    q = build_query(cfg.categories, datetime(2000, 1, 1, tzinfo=timezone.utc),
+                    datetime(2000, 1, 2, tzinfo=timezone.utc), cfg.keywords)
+    return q.replace(" AND submittedDate:[200001010000 TO 200001020000]", "")
 
 
 def _record_fetch_error(con, ref, exc: Exception, run_id: str, counts: load.RunCounts) -> None:

@@ -14,15 +14,17 @@ from warehouse import db
 runner = CliRunner()
 
 
-def _commands(group, prefix=()):
+def _commands(cmd=None, prefix=()):
+    """Yield the path of every command and command group, nested ones included."""
     import typer.main
 
-    cmd = typer.main.get_command(group)
+    cmd = cmd or typer.main.get_command(app)
     for name, sub in getattr(cmd, "commands", {}).items():
         yield (*prefix, name)
+        yield from _commands(sub, (*prefix, name))
 
 
-@pytest.mark.parametrize("command", list(_commands(app)))
+@pytest.mark.parametrize("command", list(_commands()), ids=" ".join)
 def test_every_command_has_help_with_example(command):
     res = runner.invoke(app, [*command, "--help"])
     assert res.exit_code == 0, res.output

@@ -13,6 +13,7 @@ import uuid
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import timezone
 from typing import Any, Iterable, Iterator, Sequence
 
 import duckdb
@@ -355,3 +356,51 @@ def recorded_run(con: duckdb.DuckDBPyConnection, command: str, source: str | Non
         finish_run(con, run_id, counts, error=f"{type(exc).__name__}: {exc}")
         raise
     finish_run(con, run_id, counts)
+
+
+# ---------------------------------------------------------------------------- harvest watermarks
+
+
+def get_watermark(con: duckdb.DuckDBPyConnection, query_key: str):
+    """Return the latest submission time (naive UTC datetime) harvested for ``query_key``, or None."""
+    return scalar(con, "SELECT last_submitted_at FROM harvest_watermarks WHERE query_key = ?", [query_key])
+
+
+def advance_watermark(con: duckdb.DuckDBPyConnection, query_key: str, query: str, latest: Any,
+                      papers_seen: int, run_id: str | None) -> None:
+    """Move the watermark of ``query_key`` forward to ``latest`` (aware or naive UTC datetime).
+
+    It never moves backwards (a backfill of older dates leaves it alone); ``latest`` None (an
+    empty window) creates nothing and changes nothing but the count.
+    """
+    latest_naive = latest.astimezone(timezone.utc).replace(tzinfo=None) if getattr(latest, "tzinfo", None) else latest
+    with transaction(con):
+        current = get_watermark(con, query_key)
+        if current is None:
+            if latest_naive is None:
+                return
+            con.execute(
+                "INSERT INTO harvest_watermarks VALUES (?, ?, ?, ?, ?, ?)",
+                [query_key, query, latest_naive, papers_seen, utcnow(), run_id],
+            )
+            return
+        con.execute(
+            """UPDATE harvest_watermarks SET last_submitted_at = greatest(last_submitted_at, coalesce(?, last_submitted_at)),
+                   papers_seen = papers_seen + ?, updated_at = ?, run_id = ? WHERE query_key = ?""",
+            [latest_naive, papers_seen, utcnow(), run_id, query_key],
+        )
+
+
+def has_version(con: duckdb.DuckDBPyConnection, paper_id: str, version: str | None, extractor_version: str) -> bool:
+    """Return True when this paper's ``version`` was already read by ``extractor_version``.
+
+    Lets the nightly flow skip an arXiv paper before downloading it. A None version never matches.
+    """
+    if version is None:
+        return False
+    return first_row(
+        con,
+        """SELECT 1 FROM papers p JOIN documents d USING (paper_id)
+           WHERE p.paper_id = ? AND p.arxiv_version = ? AND d.extractor_version = ?""",
+        [paper_id, version, extractor_version],
+    ) is not None

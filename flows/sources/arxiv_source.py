@@ -37,10 +37,13 @@ logger = logging.getLogger(__name__)
 TRANSIENT_STATUSES: frozenset[int] = frozenset({429, 500, 502, 503, 504})
 _CHUNK = 1 << 16
 
-def build_query(categories: Sequence[str], start: datetime, end: datetime) -> str:
-    """Given categories and a UTC window, return the arXiv ``search_query`` string.
+def build_query(categories: Sequence[str], start: datetime, end: datetime,
+                keywords: Sequence[str] = ()) -> str:
+    """Given categories, a UTC window and optional keywords, return the arXiv ``search_query``.
 
-    ``(cat:cs.CV OR cat:cs.CL) AND submittedDate:[202401010000 TO 202401020000]``; times are
+    ``(cat:cs.CV OR cat:cs.CL) AND submittedDate:[202401010000 TO 202401020000]``; with
+    keywords, ``AND (ti:"ImageNet" OR abs:"ImageNet" OR ...)`` is added (any keyword in title or
+    abstract; query syntax of https://info.arxiv.org/help/api/user-manual.html). Times are
     converted to UTC and truncated to the minute (the API's resolution; both ends inclusive, so
     consecutive windows may share a minute: de-duplicate on ``paper_id``).
 
@@ -58,7 +61,13 @@ def build_query(categories: Sequence[str], start: datetime, end: datetime) -> st
     if start_utc >= end_utc:
         raise ValueError(f"start ({start_utc.isoformat()}) must be before end ({end_utc.isoformat()})")
     cats = " OR ".join(f"cat:{c}" for c in categories)
-    return f"({cats}) AND submittedDate:[{start_utc:%Y%m%d%H%M} TO {end_utc:%Y%m%d%H%M}]"
+    query = f"({cats}) AND submittedDate:[{start_utc:%Y%m%d%H%M} TO {end_utc:%Y%m%d%H%M}]"
+    words = [k.strip() for k in keywords if k.strip()]
+    if any('"' in k for k in words):
+        raise ValueError("keywords must not contain double quotes")
+    if words:
+        query += " AND (" + " OR ".join(f'ti:"{k}" OR abs:"{k}"' for k in words) + ")"
+    return query
 
 
 
@@ -254,14 +263,16 @@ class ArxivSource:
         return self.results(search, offset=offset)
 
     def search(self, start: datetime, end: datetime, max_results: int | None = None,
-               categories: Sequence[str] | None = None) -> Iterator[PaperRef]:
+               categories: Sequence[str] | None = None,
+               keywords: Sequence[str] = ()) -> Iterator[PaperRef]:
         """Yield papers submitted in ``[start, end]`` (aware datetimes, compared in UTC) in any
-        of ``categories`` (default ``settings.categories``), oldest submission first.
+        of ``categories`` (default ``settings.categories``), with any of ``keywords`` in title or
+        abstract when given, oldest submission first.
 
         Use ``list(source.search(...))`` for a list. Raises ``ValueError`` for a bad window or
         category (see :func:`build_query`) and :class:`FeedError` as :meth:`results`.
         """
-        q = build_query(tuple(categories or self.settings.categories), start, end)
+        q = build_query(tuple(categories or self.settings.categories), start, end, tuple(keywords))
         return self.query(q, max_results=max_results, sort_by=arxiv.SortCriterion.SubmittedDate,
                           sort_order=arxiv.SortOrder.Ascending)
 

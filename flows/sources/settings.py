@@ -108,7 +108,9 @@ class ArxivSettings:
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> ArxivSettings:
-        """Build settings from ``COMPUTE_LIMITS_ARXIV_API_URL`` / ``COMPUTE_LIMITS_ARXIV_PDF_URL``.
+        """Build settings from ``COMPUTE_LIMITS_ARXIV_API_URL`` / ``COMPUTE_LIMITS_ARXIV_PDF_URL``
+        (and ``COMPUTE_LIMITS_ARXIV_DELAY_S`` / ``COMPUTE_LIMITS_ARXIV_BACKOFF_BASE_S``, seconds;
+        a delay under 3 s is still refused unless the API URL is a loopback address).
 
         ``environ`` defaults to ``os.environ``; empty variables are ignored; keyword
         ``overrides`` win over both. Raises ``ValueError`` like the constructor.
@@ -119,5 +121,12 @@ class ArxivSettings:
                           ("COMPUTE_LIMITS_ARXIV_PDF_URL", "pdf_base_url")):
             if env.get(var, "").strip():
                 values[name] = env[var].strip()
+        for var, name in (("COMPUTE_LIMITS_ARXIV_DELAY_S", "delay_seconds"),
+                          ("COMPUTE_LIMITS_ARXIV_BACKOFF_BASE_S", "backoff_base_s")):
+            if env.get(var, "").strip():
+                try:
+                    values[name] = float(env[var])
+                except ValueError:
+                    raise ValueError(f"{var} must be a number of seconds, got {env[var]!r}") from None
         values.update(overrides)
         return cls(**values)
