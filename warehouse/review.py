@@ -315,12 +315,14 @@ class Correction:
     unit: str
 
 
-def parse_correction(kind: str, value: str | float, unit: str | None, current_unit: str) -> Correction:
+def parse_correction(kind: str, value: str | float, unit: str | None, current_unit: str,
+                     benchmark: str | None = None) -> Correction:
     """Given a finding kind, the reviewer's value (text or number) and unit (None: keep the
     finding's ``current_unit``), return a validated :class:`Correction`.
 
     ``chip_model`` takes a chip key of ``extract/data/chips.csv`` (or an alias the chip table
-    recognises); other kinds a finite, non-negative number; scores in ``%`` must lie in 0..100.
+    recognises); other kinds a finite, non-negative number; scores in ``%`` must lie in 0..100,
+    and a score's unit must be its benchmark's (BLEU for WMT, % for the others).
 
     Raises:
         InvalidDecision: the value or unit is not allowed; the message lists what is.
@@ -333,6 +335,10 @@ def parse_correction(kind: str, value: str | float, unit: str | None, current_un
     allowed = KIND_UNITS[kind]
     if unit not in allowed:
         raise InvalidDecision(f"unit {unit!r} not allowed for {kind}; allowed: {', '.join(allowed)}")
+    if kind == "score" and benchmark:
+        want = "BLEU" if benchmark.startswith("wmt") else "%"
+        if unit != want:
+            raise InvalidDecision(f"unit {unit!r} not allowed for a {benchmark} score; use {want}")
     if kind == "chip_model":
         from extract import chip_by_key, find_chips
 
@@ -477,8 +483,8 @@ def decide(
     if decision == "correct":
         if len(full) != 1 or value is None:
             raise InvalidDecision("correct takes one finding id and --value")
-        row = first_row(con, "SELECT kind, unit FROM findings WHERE finding_id = ?", [full[0]])
-        corr = parse_correction(row[0], value, unit, row[1])
+        row = first_row(con, "SELECT kind, unit, benchmark FROM findings WHERE finding_id = ?", [full[0]])
+        corr = parse_correction(row[0], value, unit, row[1], row[2])
         record_decisions(con, [Decision(full[0], "correct", reviewer, corr, note)])
     else:
         if value is not None or unit is not None:
@@ -591,8 +597,8 @@ def import_csv(con: duckdb.DuckDBPyConnection, src: TextIO, *, reviewer: str) ->
             bad.append((rowno, f"finding {fid[:12]} is decided again (first on row {seen[fid]})"))
             continue
         seen[fid] = rowno
-        kind, unit, value, value_text = first_row(
-            con, "SELECT kind, unit, value, value_text FROM findings WHERE finding_id = ?", [fid])
+        kind, unit, benchmark, value, value_text = first_row(
+            con, "SELECT kind, unit, benchmark, value, value_text FROM findings WHERE finding_id = ?", [fid])
         expected = None
         if "value" in col:
             try:
@@ -612,7 +618,7 @@ def import_csv(con: duckdb.DuckDBPyConnection, src: TextIO, *, reviewer: str) ->
                 bad.append((rowno, "correct needs new_value"))
                 continue
             try:
-                correction = parse_correction(kind, get("new_value"), get("new_unit") or None, unit)
+                correction = parse_correction(kind, get("new_value"), get("new_unit") or None, unit, benchmark)
             except InvalidDecision as exc:
                 bad.append((rowno, str(exc)))
                 continue
@@ -730,7 +736,9 @@ def observation_frame(con: duckdb.DuckDBPyConnection, *, include_pending: bool,
     observations assembled from accepted and corrected findings; with ``include_pending`` the
     pending and stale findings count too (what-if). Reads only.
 
-    An assembled row whose observation_id equals a reference row's replaces it.
+    An assembled row whose observation_id equals a reference row's replaces it. Assembled rows
+    that draw on a finding outside the gate (rejected; stale or pending unless
+    ``include_pending``) are dropped, whatever the assembler did.
 
     Raises:
         ReviewError: no assembler is available (see :func:`default_assembler`).
@@ -742,6 +750,15 @@ def observation_frame(con: duckdb.DuckDBPyConnection, *, include_pending: bool,
     extra = assemble(con, include_pending)
     if extra is None or extra.height == 0:
         return base
+    if "finding_ids" in extra.columns:
+        # Enforce the gate whatever the assembler does: drop rows that draw on a finding whose
+        # status is not allowed (a stale decision must not reach a gated refit).
+        allowed = list(FIT_STATUSES) + (list(QUEUE_STATUSES) if include_pending else [])
+        blocked = [r[0] for r in con.execute(
+            "SELECT finding_id FROM finding_status WHERE NOT list_contains(?, status)", [allowed]).fetchall()]
+        if blocked:
+            extra = extra.filter(~pl.col("finding_ids").list.eval(pl.element().is_in(blocked)).list.any()
+                                 .fill_null(False))
     base = base.filter(~pl.col("observation_id").is_in(extra["observation_id"].implode()))
     return pl.concat([base, extra], how="diagonal_relaxed")
 
