@@ -32,3 +32,13 @@ def corpus_pdfs() -> Path:
     if not d.is_dir():
         pytest.skip(f"needs the corpus at {d} (../shared beside the project root): not present in this clone")
     return d
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():
+    """A temporary Prefect API (SQLite in a temp folder) for the whole session: flows run against it."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -10,15 +9,6 @@ import pytest
 from warehouse import db
 
 PDFS = ("1512.03385v1.pdf", "1706.03762v5.pdf", "Char_Embed_CNN.pdf")
-
-
-@pytest.fixture(scope="module")
-def prefect_harness():
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    from prefect.testing.utilities import prefect_test_harness
-
-    with prefect_test_harness(server_startup_timeout=90):
-        yield
 
 
 @pytest.fixture()
