@@ -285,6 +285,7 @@ def sql(
 
 
 from analysis.commands import register as _register_analysis; _register_analysis(app)  # noqa: E402,E702
+from extract.commands import register as _register_extract; _register_extract(app)  # noqa: E402,E702
 from flows.review_cli import register as _register_review; _register_review(app)  # noqa: E402,E702
 
 

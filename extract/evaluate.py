@@ -1,0 +1,554 @@
+"""Evaluate extracted observations against the hand-curated data of Thompson et al. (2022).
+
+The reference is one CSV per benchmark (layout in ../shared/README.md; row 1 the flat column
+names, rows 2-4 group labels). Extraction never reads it; only this module does.
+
+Units compared
+--------------
+A *reference row* is one model row of a reference CSV: (paper, model, benchmark) with up to
+seven fields: ``score`` (one item per metric column with a value: top-1 and top-5 for ImageNet,
+EM and F1 for SQuAD 1.1, box AP, F1, BLEU), ``ops_per_forward_pass`` (the reference's own
+convention: ``flops``, else 2 x ``multiadds``), ``parameters``, ``chip_model``, ``chip_count``,
+``training_time`` (``time_total_sec``) and ``epochs``; chip, time and epochs from the first phase
+that has them (training, then pre-training, then fine-tuning), as the reference import does.
+An *observation row* is one (paper, model, benchmark) of the assembled observations
+(:mod:`extract.observations`), its metrics gathered.
+
+Only reference rows whose paper is in the warehouse count: matched by arXiv id when the
+reference link is an arXiv URL, else by title (letters and digits of the reference title, lower
+case, a prefix of the warehouse title's; at least 12 characters), e.g. AlexNet and the
+Transformer, whose links point to NeurIPS.
+
+Matching models
+---------------
+Within a paper and benchmark, each reference row is paired with at most one observation row
+and vice versa, greedily by name similarity (:func:`name_similarity`: equal normalised keys 1.0;
+otherwise the share of name tokens that agree, a token agreeing with an equal token or one it
+is a prefix of, e.g. ``bert`` ~ ``bertlarge``; the numbers in both names must be the same set;
+at least 0.5). Ties go to the observation row listed first (reading order). Scores are never
+used to pair rows.
+
+Tolerances: ``score`` within 0.1 points; ``ops_per_forward_pass``, ``parameters``,
+``training_time`` within 2% relative; ``chip_count`` and ``epochs`` exact; ``chip_model``
+exact after normalisation to the chip key of ``extract/data/chips.csv`` (reference text such
+as ``Tesla P100 PCIe 16 GB`` is read with the same aliases; text that names no known chip is
+compared as lower-case letters and digits).
+
+Counting (per field)
+--------------------
+For a paired reference row and observation row, per field (per metric for ``score``):
+
+* both have a value and they agree: **TP**;
+* both have a value and they disagree: **FP** and **FN** (a wrong value is both);
+* the reference has a value, the observation none: **FN**;
+* the observation has a value the reference lacks: not counted (*lenient*), **FP** (*strict*).
+
+A reference row with no paired observation row: **FN** for every field it has.
+
+An observation row with no paired reference row, in a paper that has reference rows: the
+reference lists only some models of each paper (the papers' competitor and ablation rows are
+real values it did not transcribe), so in the *lenient* count such a row costs nothing unless it
+contradicts the reference: when its name also matches (similarity >= 0.5) a reference row of the
+same paper and benchmark (it lost the pairing to another row) and a field disagrees with that
+reference row, that is an **FP**. In the *strict* count every value of such a row is an **FP**.
+Observation rows of papers without reference rows are not counted in either.
+
+Out of scope: score findings on papers listed in an out-of-scope file (papers that report none
+of the six benchmarks: face, pose, parsing, relation extraction ...) count as **FP** for
+``score`` in both counts, and are reported on their own. Precision = TP/(TP+FP), recall =
+TP/(TP+FN), F1 their harmonic mean (None when undefined).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+#: Fields evaluated, in report order.
+FIELDS: tuple[str, ...] = (
+    "score", "ops_per_forward_pass", "parameters", "chip_model", "chip_count", "training_time", "epochs",
+)
+#: Observation column of each field (score handled per metric).
+OBS_COLUMN = {
+    "ops_per_forward_pass": "ops_per_forward_pass_flop", "parameters": "parameters",
+    "chip_model": "chip_model", "chip_count": "chip_count", "training_time": "training_time_s",
+    "epochs": "epochs",
+}
+#: Relative tolerance for real numbers (ops, parameters, training time).
+REL_TOL = 0.02
+#: Absolute tolerance for scores (percentage points or BLEU points).
+SCORE_TOL = 0.1
+#: Least name similarity for a pairing.
+MIN_SIMILARITY = 0.5
+#: Reference file -> benchmark key (file names of the published data).
+REFERENCE_FILES: dict[str, str] = {
+    "image-classification-on-imagenet.csv": "imagenet",
+    "object-detection-on-coco.csv": "coco",
+    "question-answering-on-squad-1-1.csv": "squad11",
+    "named-entity-recognition-on-conll-2003.csv": "conll2003",
+    "machine-translation-on-wmt2014-en-fr.csv": "wmt14_en_fr",
+    "machine-translation-on-wmt2014-en-de.csv": "wmt14_en_de",
+}
+#: Reference metric columns -> metric key.
+METRIC_COLUMNS: dict[str, str] = {
+    "(TOP 1 score)": "top1", "(TOP 5 score)": "top5", "(BOX AP)": "box_ap", "(EM score)": "em",
+    "(F1 score)": "f1", "(BLEU)": "bleu",
+}
+_PHASES = ("training_", "pretraining_", "finetuning_")
+_ARXIV_RE = re.compile(r"arxiv\.org/(?:abs|pdf)/(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})", re.I)
+
+
+class EvaluationError(ValueError):
+    """The reference folder or the out-of-scope file is missing or not in the expected layout."""
+
+
+@dataclass
+class RefRow:
+    """One reference model row: ``values`` field -> value (``score`` -> {metric: value})."""
+
+    file: str
+    line: int
+    benchmark: str
+    model_name: str
+    arxiv_id: str | None
+    title: str | None
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+def _num(text: str | None) -> float | None:
+    if text is None:
+        return None
+    t = text.strip().replace(",", "")
+    try:
+        return float(t) if t else None
+    except ValueError:
+        return None
+
+
+def read_reference(folder: str | Path) -> list[RefRow]:
+    """Given the reference folder, return its model rows (see the module docstring).
+
+    Raises:
+        EvaluationError: the folder holds none of the reference files, or a file's first row
+            does not start with ``name``.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise EvaluationError(f"{folder} is not a folder; give the reference folder, e.g. ../shared/reference/thompson2022")
+    out: list[RefRow] = []
+    found = 0
+    for name, bench in REFERENCE_FILES.items():
+        path = folder / name
+        if not path.is_file():
+            continue
+        found += 1
+        with path.open(newline="", encoding="utf-8") as fh:
+            rows = list(csv.reader(fh))
+        if not rows or not rows[0] or rows[0][0] != "name":
+            raise EvaluationError(f"{path}: first header row must start with 'name'")
+        header = rows[0]
+        for line, vals in enumerate(rows[4:], start=5):
+            row = dict(zip(header, vals))
+            model = (row.get("name") or "").strip()
+            if not model:
+                continue
+            link = row.get("paper_link") or ""
+            m = _ARXIV_RE.search(link)
+            r = RefRow(name, line, bench, model, m.group(1) if m else None, (row.get("title") or "").strip() or None)
+            scores = {METRIC_COLUMNS[c]: _num(row.get(c)) for c in header if c in METRIC_COLUMNS}
+            r.values["score"] = {k: v for k, v in scores.items() if v is not None}
+            flops, madds = _num(row.get("flops")), _num(row.get("multiadds"))
+            r.values["ops_per_forward_pass"] = flops if flops is not None else (2 * madds if madds is not None else None)
+            r.values["parameters"] = _num(row.get("parameters"))
+            r.values["chip_model"], r.values["chip_count"] = _first_chip(row)
+            r.values["training_time"] = _first(row, "time_total_sec")
+            r.values["epochs"] = _first(row, "epochs")
+            out.append(r)
+    if not found:
+        raise EvaluationError(f"{folder} holds none of {sorted(REFERENCE_FILES)}")
+    return out
+
+
+def _first(row: dict[str, str], suffix: str) -> float | None:
+    for ph in _PHASES:
+        v = _num(row.get(ph + suffix))
+        if v is not None:
+            return v
+    return None
+
+
+def _first_chip(row: dict[str, str]) -> tuple[str | None, float | None]:
+    for ph in _PHASES:
+        for chip in ("gpu", "tpu", "cpu"):
+            model = (row.get(f"{ph}{chip}_model") or "").strip()
+            amount = _num(row.get(f"{ph}{chip}_amount"))
+            if model or amount is not None:
+                return model or None, amount
+    return None, None
+
+
+def normalise_chip(text: str | None) -> str | None:
+    """Given a chip name or chip key, return the chip key of ``extract/data/chips.csv`` it names
+    (``"Tesla P100 PCIe 16 GB"`` -> ``"nvidia-tesla-p100"``), else its lower-case letters and
+    digits; None for None or ""."""
+    if not text:
+        return None
+    from extract.chips import find_chips, load_chips
+
+    keys = {c.key for c in load_chips()}
+    if text in keys:
+        return text
+    found = find_chips(text)
+    if found:
+        return found[0].chip.key
+    return re.sub(r"[^a-z0-9]+", "", text.lower()) or None
+
+
+def compact(text: str | None) -> str:
+    """Given text, return its lower-case letters and digits only."""
+    return re.sub(r"[^a-z0-9]+", "", (text or "").lower())
+
+
+_STOP = {"model", "models", "the", "with", "ours", "our", "net", "a", "of", "and", "w"}
+_SYNONYMS = {"sgl": "single", "ens": "ensemble", "ensembles": "ensemble"}
+
+
+def _tokens(name: str) -> list[str]:
+    from extract.observations import model_key
+
+    t = re.sub(r"(\d+)\s*-?\s*layers?\b", r"\1", name, flags=re.I)
+    toks = [x for x in re.split(r"[^a-z0-9.]+", t.lower()) if x and x != "."]
+    toks = [_SYNONYMS.get(x.strip("."), x.strip(".")) for x in toks]
+    return [x for x in toks if x and x not in _STOP] or ([model_key(name)] if model_key(name) else [])
+
+
+def _name_numbers(name: str) -> set[str]:
+    return set(re.findall(r"\d+(?:\.\d+)?", re.sub(r"\[[\d,\s]+\]", " ", name)))
+
+
+def name_similarity(ref_name: str, obs_name: str) -> float:
+    """Given a reference model name and an observation model name, return a similarity in
+    [0, 1] (see the module docstring): 1.0 for equal normalised keys or a depth label that
+    :func:`extract.observations.labels_match`; 0.0 when the names' numbers differ."""
+    from extract.observations import labels_match, model_key
+
+    if model_key(ref_name) == model_key(obs_name) or labels_match(ref_name, obs_name):
+        return 1.0
+    if _name_numbers(ref_name) != _name_numbers(obs_name):
+        return 0.0
+    a, b = _tokens(ref_name), _tokens(obs_name)
+    if not a or not b:
+        return 0.0
+    used: set[int] = set()
+    hits = 0
+    for x in a:
+        for j, y in enumerate(b):
+            if j in used:
+                continue
+            if x == y or (min(len(x), len(y)) >= 3 and (x.startswith(y) or y.startswith(x))):
+                used.add(j)
+                hits += 1
+                break
+    return hits / max(len(a), len(b))
+
+
+def _agree(fieldname: str, ref: Any, obs: Any) -> bool:
+    if fieldname == "chip_model":
+        return normalise_chip(str(ref)) == normalise_chip(str(obs))
+    if fieldname in ("chip_count", "epochs"):
+        return abs(float(ref) - float(obs)) < 1e-9
+    if fieldname == "score":
+        return abs(float(ref) - float(obs)) <= SCORE_TOL + 1e-9
+    return abs(float(obs) - float(ref)) <= REL_TOL * abs(float(ref))
+
+
+@dataclass
+class Counts:
+    """TP/FP/FN of one field; precision, recall and F1 derived (None when undefined)."""
+
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float | None:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else None
+
+    @property
+    def recall(self) -> float | None:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
+
+    @property
+    def f1(self) -> float | None:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p and r else None
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return tp, fp, fn, precision, recall, f1 as a dict."""
+        return {"tp": self.tp, "fp": self.fp, "fn": self.fn, "precision": self.precision,
+                "recall": self.recall, "f1": self.f1}
+
+
+@dataclass
+class Evaluation:
+    """Result of :func:`evaluate`.
+
+    Attributes:
+        lenient, strict: field -> :class:`Counts` (definitions in the module docstring).
+        out_of_scope_fp: score findings on out-of-scope papers (None when no list was given).
+        papers: reference papers found in the warehouse (paper ids).
+        reference_rows: reference rows counted; matched_rows: of those, paired with an observation row.
+        items: one dict per counted comparison (paper, models, field, metric, values, outcome).
+    """
+
+    lenient: dict[str, Counts]
+    strict: dict[str, Counts]
+    out_of_scope_fp: int | None
+    papers: list[str]
+    reference_rows: int
+    matched_rows: int
+    items: list[dict[str, Any]]
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the evaluation as a JSON-serialisable dict."""
+        return {
+            "lenient": {k: v.as_dict() for k, v in self.lenient.items()},
+            "strict": {k: v.as_dict() for k, v in self.strict.items()},
+            "out_of_scope_score_fp": self.out_of_scope_fp,
+            "papers": self.papers, "reference_rows": self.reference_rows, "matched_rows": self.matched_rows,
+            "tolerances": {"score_points": SCORE_TOL, "relative": REL_TOL, "counts": "exact", "chip_model": "exact after normalisation"},
+            "items": self.items,
+        }
+
+
+def _paper_index(papers: list[dict[str, Any]]) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    by_arxiv = {p["arxiv_id"]: p["paper_id"] for p in papers if p.get("arxiv_id")}
+    titles = [(compact(p.get("title")), p["paper_id"]) for p in papers if p.get("title")]
+    return by_arxiv, titles
+
+
+def _paper_of(r: RefRow, by_arxiv: dict[str, str], titles: list[tuple[str, str]]) -> str | None:
+    if r.arxiv_id:
+        return by_arxiv.get(r.arxiv_id)
+    t = compact(r.title)
+    if len(t) < 12:
+        return None
+    for pt, pid in titles:
+        if pt.startswith(t):
+            return pid
+    return None
+
+
+def _obs_rows(observations: list[dict[str, Any]]) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    """Group observation dicts (per metric) into (paper_id, benchmark) -> model rows."""
+    grouped: dict[tuple[str, str, str], dict[str, Any]] = {}
+    order: list[tuple[str, str, str]] = []
+    for o in observations:
+        k = (o["paper_id"], o["benchmark"], o["model_name"])
+        if k not in grouped:
+            grouped[k] = {"paper_id": o["paper_id"], "benchmark": o["benchmark"], "model_name": o["model_name"],
+                          "score": {}, "finding_ids": []}
+            order.append(k)
+        g = grouped[k]
+        g["score"][o["metric"]] = o["score"]
+        for fname, col in OBS_COLUMN.items():
+            if g.get(fname) is None and o.get(col) is not None:
+                g[fname] = o[col]
+        g["finding_ids"].extend(o.get("finding_ids") or [])
+    out: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for k in order:
+        out.setdefault((k[0], k[1]), []).append(grouped[k])
+    return out
+
+
+def evaluate(reference: list[RefRow], observations: list[dict[str, Any]], papers: list[dict[str, Any]],
+             out_of_scope_scores: int | None = None) -> Evaluation:
+    """Given reference rows, observation dicts (the columns of
+    :func:`extract.observations.assemble` plus ``paper_id``) and the warehouse's papers (dicts
+    with ``paper_id``, ``arxiv_id``, ``title``), return the :class:`Evaluation` (counting rules in
+    the module docstring). ``out_of_scope_scores`` is the number of score findings on
+    out-of-scope papers, added to the score FP of both counts."""
+    lenient = {f: Counts() for f in FIELDS}
+    strict = {f: Counts() for f in FIELDS}
+    items: list[dict[str, Any]] = []
+    by_arxiv, titles = _paper_index(papers)
+    obs = _obs_rows(observations)
+    refs: dict[tuple[str, str], list[RefRow]] = {}
+    for r in reference:
+        pid = _paper_of(r, by_arxiv, titles)
+        if pid is not None:
+            refs.setdefault((pid, r.benchmark), []).append(r)
+    ref_papers = {pid for pid, _ in refs}
+    matched = 0
+
+    def count(kind: str, fieldname: str, metric: str | None, r: RefRow | None, o: dict | None, rv: Any, ov: Any, pid: str) -> None:
+        rec = {"paper_id": pid, "reference_model": r.model_name if r else None,
+               "reference_line": f"{r.file}:{r.line}" if r else None,
+               "observation_model": o["model_name"] if o else None, "field": fieldname, "metric": metric,
+               "reference": rv, "extracted": ov}
+        if kind == "pair":
+            if rv is not None and ov is not None:
+                if _agree(fieldname, rv, ov):
+                    out = "TP"
+                    for c in (lenient, strict):
+                        c[fieldname].tp += 1
+                else:
+                    out = "FP+FN"
+                    for c in (lenient, strict):
+                        c[fieldname].fp += 1
+                        c[fieldname].fn += 1
+            elif rv is not None:
+                out = "FN"
+                for c in (lenient, strict):
+                    c[fieldname].fn += 1
+            elif ov is not None:
+                out = "unverified (strict FP)"
+                strict[fieldname].fp += 1
+            else:
+                return
+        elif kind == "missed":
+            out = "FN (row not extracted)"
+            for c in (lenient, strict):
+                c[fieldname].fn += 1
+        else:  # unpaired observation
+            contradicts = rv is not None and not _agree(fieldname, rv, ov)
+            out = "contradicts reference (FP)" if contradicts else "unpaired (strict FP)"
+            if contradicts:
+                lenient[fieldname].fp += 1
+            strict[fieldname].fp += 1
+        rec["outcome"] = out
+        items.append(rec)
+
+    def fields_of(r: RefRow | None, o: dict | None):
+        for fname in FIELDS:
+            if fname == "score":
+                metrics = sorted(set((r.values["score"] if r else {}) | (o["score"] if o else {})))
+                for m in metrics:
+                    yield fname, m, (r.values["score"].get(m) if r else None), (o["score"].get(m) if o else None)
+            else:
+                yield fname, None, (r.values.get(fname) if r else None), (o.get(fname) if o else None)
+
+    for (pid, bench) in sorted(set(refs) | {k for k in obs if k[0] in ref_papers}):
+        rrows = refs.get((pid, bench), [])
+        orows = obs.get((pid, bench), [])
+        pairs = sorted(((name_similarity(r.model_name, o["model_name"]), -j, i, j)
+                        for i, r in enumerate(rrows) for j, o in enumerate(orows)), reverse=True)
+        r_used: dict[int, int] = {}
+        o_used: set[int] = set()
+        for sim, _negj, i, j in pairs:
+            if sim < MIN_SIMILARITY or i in r_used or j in o_used:
+                continue
+            r_used[i] = j
+            o_used.add(j)
+        for i, r in enumerate(rrows):
+            if i in r_used:
+                matched += 1
+                o = orows[r_used[i]]
+                for fname, m, rv, ov in fields_of(r, o):
+                    if fname == "score" and rv is None and ov is None:
+                        continue
+                    if fname == "score" and rv is None:
+                        continue  # a metric the reference does not carry for this row (e.g. top-5)
+                    count("pair", fname, m, r, o, rv, ov, pid)
+            else:
+                for fname, m, rv, _ov in fields_of(r, None):
+                    if rv is not None:
+                        count("missed", fname, m, r, None, rv, None, pid)
+        for j, o in enumerate(orows):
+            if j in o_used:
+                continue
+            rivals = [r for r in rrows if name_similarity(r.model_name, o["model_name"]) >= MIN_SIMILARITY]
+            rival = rivals[0] if rivals else None
+            for fname, m, rv, ov in fields_of(rival, o):
+                if ov is None:
+                    continue
+                count("unpaired", fname, m, None, o, rv, ov, pid)
+    if out_of_scope_scores:
+        for c in (lenient, strict):
+            c["score"].fp += out_of_scope_scores
+    n_ref = sum(len(v) for v in refs.values())
+    return Evaluation(lenient, strict, out_of_scope_scores, sorted(ref_papers), n_ref, matched, items)
+
+
+def read_out_of_scope(path: str | Path) -> set[str]:
+    """Given a CSV with a ``file`` column (corpus file names of papers that report none of the six
+    benchmarks; other columns such as ``reason`` are ignored), return the file names.
+
+    Raises:
+        EvaluationError: the file is missing or lacks the ``file`` column.
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise EvaluationError(f"out-of-scope list {p} not found")
+    with p.open(newline="", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        if "file" not in (reader.fieldnames or ()):
+            raise EvaluationError(f"{p}: needs a 'file' column (corpus file names)")
+        return {row["file"].strip() for row in reader if row["file"].strip()}
+
+
+def evaluate_warehouse(con, reference_dir: str | Path, out_of_scope: set[str] | None = None,
+                       include_pending: bool = True) -> Evaluation:
+    """Given a warehouse connection (read-only is enough), the reference folder and optionally
+    the out-of-scope file names, assemble the observations and return their :class:`Evaluation`.
+
+    Raises:
+        EvaluationError: see :func:`read_reference`.
+    """
+    from extract.observations import assemble, read_inputs
+
+    reference = read_reference(reference_dir)
+    findings, papers, reviews = read_inputs(con)
+    rows = assemble(findings, papers, reviews, include_pending=include_pending)
+    # observation rows carry paper_key; map back to paper ids
+    key_to_pid: dict[str, str] = {}
+    from extract.observations import normalise_title
+
+    for pid, p in papers.items():
+        key_to_pid[p.get("arxiv_id") or normalise_title(p.get("title") or pid)] = pid
+    for o in rows:
+        o["paper_id"] = key_to_pid.get(o["paper_key"], o["paper_key"])
+    oos = None
+    if out_of_scope is not None:
+        if out_of_scope:
+            marks = ",".join("?" for _ in out_of_scope)
+            oos = con.execute(
+                f"""SELECT count(*) FROM findings f JOIN documents d USING (document_id)
+                    WHERE f.kind = 'score' AND d.file_name IN ({marks})""", sorted(out_of_scope)
+            ).fetchone()[0]
+        else:
+            oos = 0
+    plist = [dict(p, paper_id=pid) for pid, p in papers.items()]
+    return evaluate(reference, rows, plist, oos)
+
+
+def render(ev: Evaluation, console=None) -> None:
+    """Print the per-field table (lenient and strict) with rich."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = console or Console()
+    t = Table(title=f"extraction vs reference: {len(ev.papers)} papers, {ev.matched_rows}/{ev.reference_rows} reference rows paired")
+    for c in ("field", "TP", "FP", "FN", "precision", "recall", "F1", "strict FP", "strict P"):
+        t.add_column(c, justify="right" if c != "field" else "left")
+
+    def f(x: float | None) -> str:
+        return "-" if x is None else f"{x:.3f}"
+
+    for name in FIELDS:
+        c, s = ev.lenient[name], ev.strict[name]
+        t.add_row(name, str(c.tp), str(c.fp), str(c.fn), f(c.precision), f(c.recall), f(c.f1), str(s.fp), f(s.precision))
+    console.print(t)
+    if ev.out_of_scope_fp is not None:
+        console.print(f"score findings on out-of-scope papers (counted as score FP): {ev.out_of_scope_fp}")
+
+
+def write_json(ev: Evaluation, path: str | Path) -> Path:
+    """Write the evaluation as JSON to ``path`` and return the path."""
+    p = Path(path)
+    p.write_text(json.dumps(ev.as_dict(), indent=1, default=str), encoding="utf-8")
+    return p

@@ -1,0 +1,437 @@
+"""Assemble findings into observations: one row per (paper, model, benchmark, metric).
+
+Pure assembly (no I/O) in :func:`assemble`; :func:`assemble_observations` reads the warehouse
+(read-only queries) and calls it. The rows have the columns of the ``observations`` table
+(:data:`warehouse.load.OBSERVATION_COLUMNS`), so reviewed ones can be inserted and refitted.
+
+Linking rules (each link is recorded in ``raw.links`` with its reason)
+----------------------------------------------------------------------
+1. **Scores make the rows.** Score findings are grouped by (paper, normalised model label,
+   benchmark, metric); a label is normalised by :func:`model_key` (``"ResNet-152"`` =
+   ``"ResNet 152"``; ``"152-layer"`` matches any label whose only number is 152, see
+   :func:`labels_match`). When one model has several scores for a metric (two tables, or dev
+   and test columns), the row keeps the most confident one, then a test-set column over a
+   dev/validation column, then the first in reading order; the others are listed in
+   ``raw.alternatives``. A sentence score without a model label makes a row named after the paper
+   (``model_name = "(paper)"``) only when no table gives a score for that benchmark.
+2. **Model-level values** (``ops_per_forward_pass``, ``parameters``, with a model label) join a
+   row when they sit in the same table row (same page and row text: reason ``same table row``),
+   else when their labels match after normalisation (reason ``model label match``).
+3. **Paper-level statements** (chip model, chip count, training time, epochs, training-set
+   size: sentences, without model label) join the paper's *own* rows: rows whose table row
+   carries no citation (``[12]``, ``et al.``) and, when the paper's rows are split by a sentence
+   naming a model size (``big``/``base``/``large`` ...) or a benchmark, only the rows that agree.
+   Among several statements of one kind the most specific wins: a sentence that states chip and
+   time together, then the one naming the row's model, then the highest confidence, then the
+   first; pre-training statements are used only when the paper gives no training one.
+   TPU counts follow the reference convention (devices/boards, 4 chips each): a count of TPU
+   *chips* is used only when no device count is stated.
+4. **Derived measures** (Thompson et al. 2022): network operations = ops per forward pass x 3 x
+   epochs x training-set size (FLOP); hardware burden = chip count x FP32 peak FLOP/s (chip table,
+   ``extract/data/chips.csv``) x training seconds (FLOP). Left NULL when a factor is missing.
+
+Review states: a finding whose latest review decision is ``reject`` is dropped; ``accept`` keeps
+it, ``correct`` replaces its value; findings without a review are *pending* and are used only
+with ``include_pending=True``. An observation's ``source`` is ``reviewed`` when every finding
+behind it is reviewed, else ``pending``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+#: Source tags of assembled observations.
+SOURCE_REVIEWED = "reviewed"
+SOURCE_PENDING = "pending"
+#: Name of a row made from paper-level sentence scores without a model label.
+PAPER_MODEL = "(paper)"
+#: forward + backward pass = 3 x forward (Thompson et al. 2022, ``fp_bp_ratio``).
+FP_BP_RATIO = 3.0
+#: arXiv abstract page prefix (https://info.arxiv.org/help/arxiv_identifier.html).
+ARXIV_ABS = "https://arxiv.org/abs/"
+
+#: Observation columns (same order as warehouse.load.OBSERVATION_COLUMNS, without imported_at).
+COLUMNS: tuple[str, ...] = (
+    "observation_id", "source", "source_file", "source_row", "paper_key", "arxiv_id", "title",
+    "paper_link", "model_name", "year", "benchmark", "metric", "score", "ops_per_forward_pass_flop",
+    "parameters", "epochs", "training_set_size", "training_time_s", "chip_model", "chip_count",
+    "peak_flops_per_s", "network_operations_flop", "hardware_burden_flop", "finding_ids", "raw",
+)
+
+_CITE_RE = re.compile(r"\[\s*\d+(?:\s*[,\-–]\s*\d+)*\s*\]|\bet al\.?|\(\s*[A-Z][A-Za-z\-]+(?:\s+(?:et al\.?|and\s+[A-Z][a-z]+))?,?\s+(?:19|20)\d\d[a-z]?\s*\)")
+_OWN_RE = re.compile(r"\bours\b|\(ours\)|\bour\b", re.IGNORECASE)
+_SIZE_WORDS = ("big", "base", "large", "small", "tiny", "huge", "medium", "mini", "xlarge")
+_SIZE_RE = re.compile(r"(?<![A-Za-z])(" + "|".join(_SIZE_WORDS) + r")(?![a-z])", re.IGNORECASE)
+_TEST_RE = re.compile(r"\btest(?:-?dev|-?std)?\b", re.IGNORECASE)
+_DEV_RE = re.compile(r"\b(?:dev|val|validation)\b", re.IGNORECASE)
+_BENCH_IN_SENTENCE = {
+    "imagenet": re.compile(r"ImageNet|ILSVRC", re.I),
+    "coco": re.compile(r"\bCOCO\b", re.I),
+    "squad11": re.compile(r"SQuAD", re.I),
+    "conll2003": re.compile(r"CoNLL", re.I),
+    "wmt14_en_de": re.compile(r"En(?:glish)?[\s\-–→>]*(?:to\s+)?(?:De|German)\b", re.I),
+    "wmt14_en_fr": re.compile(r"En(?:glish)?[\s\-–→>]*(?:to\s+)?(?:Fr|French)\b", re.I),
+}
+
+
+def model_key(label: str | None) -> str:
+    """Given a model label, return its normalised key: lower case, citations, ``(ours)``, ``†``
+    and the like removed, ``N-layer`` -> ``N``, only letters and digits kept.
+
+    ``"ResNet-152"``, ``"ResNet 152"`` and ``"ResNet_152 [12]"`` all give ``"resnet152"``;
+    None or "" gives "".
+    """
+    if not label:
+        return ""
+    t = _CITE_RE.sub(" ", label)
+    t = re.sub(r"\(\s*ours\s*\)|\bours\b", " ", t, flags=re.IGNORECASE)
+    t = re.sub(r"(\d+)\s*-?\s*layers?\b", r"\1", t, flags=re.IGNORECASE)
+    return re.sub(r"[^a-z0-9.]+", "", t.lower()).strip(".")
+
+
+def _numbers(label: str) -> set[str]:
+    return set(re.findall(r"\d+(?:\.\d+)?", _CITE_RE.sub(" ", label or "")))
+
+
+def labels_match(a: str | None, b: str | None) -> bool:
+    """Given two model labels of one paper, return True when they name the same model:
+    equal :func:`model_key`, or one is a bare depth (``"152-layer"``, ``"152 layers"``) and the
+    other's only number is that depth (``"ResNet-152"``)."""
+    ka, kb = model_key(a), model_key(b)
+    if not ka or not kb:
+        return False
+    if ka == kb:
+        return True
+    for x, y in ((a or "", b or ""), (b or "", a or "")):
+        if re.fullmatch(r"\s*\d+\s*-?\s*layers?\s*", x, re.IGNORECASE):
+            return _numbers(y) == _numbers(x) and bool(re.search(r"[A-Za-z]{2}", y))
+    return False
+
+
+def is_own_row(source_text: str | None, label: str | None) -> bool:
+    """Given a table row's text and label, return False when the row cites other work (a
+    bracketed reference number, ``et al.``, ``(Author, 2017)``) and does not say ``ours``."""
+    text = f"{label or ''} {source_text or ''}"
+    if _OWN_RE.search(text):
+        return True
+    return not _CITE_RE.search(text)
+
+
+@dataclass
+class _Row:
+    paper_id: str
+    model_name: str
+    key: str
+    benchmark: str
+    metric: str
+    score: dict[str, Any]
+    own: bool
+    alternatives: list[dict[str, Any]] = field(default_factory=list)
+    values: dict[str, tuple[dict[str, Any], str]] = field(default_factory=dict)
+
+
+def _order(f: dict[str, Any]) -> tuple:
+    return (f.get("page") or 0, f.get("bbox_top") or 0.0, f.get("bbox_x0") or 0.0)
+
+
+def _score_rank(f: dict[str, Any]) -> tuple:
+    ctx = f.get("_ctx", {})
+    col = f"{ctx.get('column', '')}"
+    split = 0 if _TEST_RE.search(col) else 1 if not _DEV_RE.search(col) else 2
+    return (-(f.get("confidence") or 0.0), split, *_order(f))
+
+
+def _ctx(f: dict[str, Any]) -> dict[str, Any]:
+    c = f.get("context")
+    if isinstance(c, dict):
+        return c
+    if isinstance(c, str) and c:
+        try:
+            return json.loads(c)
+        except ValueError:
+            return {}
+    return {}
+
+
+def _statement_rank(f: dict[str, Any], row: _Row, kinds_in_sentence: dict[str, set[str]]) -> tuple:
+    kinds = kinds_in_sentence.get(f.get("source_text") or "", set())
+    setup = len(kinds & {"chip_model", "chip_count", "training_time"})
+    names_row = 1 if _sentence_names_row(f.get("source_text") or "", row) else 0
+    return (-setup, -names_row, -(f.get("confidence") or 0.0), *_order(f))
+
+
+def _sentence_names_row(sentence: str, row: _Row) -> bool:
+    sizes = {m.group(1).lower() for m in _SIZE_RE.finditer(sentence)}
+    row_sizes = {m.group(1).lower() for m in _SIZE_RE.finditer(row.model_name)}
+    return bool(sizes & row_sizes)
+
+
+def _applies(f: dict[str, Any], row: _Row, paper_rows: list[_Row]) -> tuple[bool, str]:
+    """Given a paper-level finding and a row, return (applies, reason)."""
+    s = f.get("source_text") or ""
+    sizes = {m.group(1).lower() for m in _SIZE_RE.finditer(s)}
+    row_sizes = {m.group(1).lower() for m in _SIZE_RE.finditer(row.model_name)}
+    all_sizes = {m.group(1).lower() for r in paper_rows for m in _SIZE_RE.finditer(r.model_name)}
+    if sizes and all_sizes & sizes and len(all_sizes) > 1:
+        # the paper's rows differ by size and the sentence names one: only those rows
+        if not (sizes & row_sizes):
+            return False, ""
+        return True, f"paper-level statement naming model size {sorted(sizes & row_sizes)}"
+    benches = {b for b, rx in _BENCH_IN_SENTENCE.items() if rx.search(s)}
+    paper_benches = {r.benchmark for r in paper_rows}
+    if benches & paper_benches and len(paper_benches) > 1:
+        if row.benchmark not in benches:
+            return False, ""
+        return True, f"paper-level statement naming benchmark {row.benchmark}"
+    return True, "paper-level statement on the paper's own model"
+
+
+def _review_state(findings: Iterable[dict[str, Any]], reviews: dict[str, dict[str, Any]],
+                  include_pending: bool) -> list[dict[str, Any]]:
+    out = []
+    for f in findings:
+        rv = reviews.get(f["finding_id"])
+        if rv is None:
+            if not include_pending:
+                continue
+            out.append(dict(f, _reviewed=False))
+            continue
+        if rv["decision"] == "reject":
+            continue
+        g = dict(f, _reviewed=True)
+        if rv["decision"] == "correct":
+            if rv.get("value") is not None:
+                g["value"] = rv["value"]
+            if rv.get("value_text") is not None:
+                g["value_text"] = rv["value_text"]
+        out.append(g)
+    return out
+
+
+def assemble(findings: list[dict[str, Any]], papers: dict[str, dict[str, Any]],
+             reviews: dict[str, dict[str, Any]] | None = None, include_pending: bool = True,
+             chips: tuple | None = None) -> list[dict[str, Any]]:
+    """Given findings (dicts with the columns of the ``findings`` table; ``context`` as a dict or
+    JSON text), papers (``paper_id`` -> dict with ``arxiv_id``, ``title``, ``abs_url``,
+    ``published_at``) and the latest review per finding (``finding_id`` -> dict with
+    ``decision``, ``value``, ``value_text``), return observation dicts with the keys of
+    :data:`COLUMNS` (one per paper x model x benchmark x metric), following the linking rules of
+    the module docstring. ``raw`` is JSON text holding ``links`` (field -> finding id, reason,
+    method, confidence), ``alternatives`` and ``confidence`` (lowest confidence behind the row).
+
+    Pure: no I/O except reading the packaged chip table for peak FLOP/s.
+    """
+    from extract.chips import load_chips
+    from warehouse.db import stable_id
+
+    chip_table = {c.key: c for c in (chips if chips is not None else load_chips())}
+    reviews = reviews or {}
+    rows_out: list[dict[str, Any]] = []
+    by_paper: dict[str, list[dict[str, Any]]] = {}
+    for f in _review_state(findings, reviews, include_pending):
+        f["_ctx"] = _ctx(f)
+        by_paper.setdefault(f["paper_id"], []).append(f)
+    for paper_id in sorted(by_paper):
+        fs = sorted(by_paper[paper_id], key=_order)
+        paper = papers.get(paper_id, {})
+        rows = _score_rows(paper_id, fs)
+        if not rows:
+            continue
+        _link_model_values(rows, fs)
+        _link_paper_values(rows, fs)
+        for row in rows:
+            rows_out.append(_to_observation(row, paper, chip_table, stable_id))
+    return rows_out
+
+
+def _score_rows(paper_id: str, fs: list[dict[str, Any]]) -> list[_Row]:
+    groups: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    names: dict[tuple[str, str, str], str] = {}
+    for f in fs:
+        if f["kind"] != "score" or f.get("value") is None:
+            continue
+        label = f.get("model_label")
+        key = model_key(label) if label else ""
+        g = (key, f["benchmark"], f["metric"])
+        groups.setdefault(g, []).append(f)
+        names.setdefault(g, label or PAPER_MODEL)
+    table_benches = {b for (k, b, _m) in groups if k}
+    rows: list[_Row] = []
+    for (key, bench, metric), members in groups.items():
+        if not key and bench in table_benches:
+            continue  # sentence scores only where no table gives the benchmark
+        members.sort(key=_score_rank)
+        best = members[0]
+        own = is_own_row(best.get("source_text"), best.get("model_label")) if key else True
+        row = _Row(paper_id, names[(key, bench, metric)], key, bench, metric, best, own,
+                   alternatives=[{"finding_id": m["finding_id"], "value": m["value"], "page": m["page"]} for m in members[1:]])
+        rows.append(row)
+    rows.sort(key=lambda r: (r.benchmark, _order(r.score), r.metric))
+    return rows
+
+
+def _link_model_values(rows: list[_Row], fs: list[dict[str, Any]]) -> None:
+    for kind in ("ops_per_forward_pass", "parameters"):
+        cands = [f for f in fs if f["kind"] == kind and f.get("model_label") and f.get("value") is not None]
+        for row in rows:
+            if not row.key:
+                continue
+            same_row = [f for f in cands if f["page"] == row.score["page"]
+                        and (f.get("source_text") or "") == (row.score.get("source_text") or "")]
+            if same_row:
+                best = sorted(same_row, key=lambda f: (-(f.get("confidence") or 0.0), *_order(f)))[0]
+                row.values[kind] = (best, "same table row")
+                continue
+            matched = [f for f in cands if labels_match(f.get("model_label"), row.model_name)]
+            if matched:
+                best = sorted(matched, key=lambda f: (-(f.get("confidence") or 0.0), *_order(f)))[0]
+                row.values[kind] = (best, f"model label match ({best.get('model_label')!r} ~ {row.model_name!r})")
+
+
+_PAPER_KINDS = ("chip_model", "chip_count", "training_time", "epochs", "training_set_size")
+
+
+def _link_paper_values(rows: list[_Row], fs: list[dict[str, Any]]) -> None:
+    stmts = [f for f in fs if f["kind"] in _PAPER_KINDS and not f.get("model_label")]
+    kinds_in_sentence: dict[str, set[str]] = {}
+    for f in stmts:
+        kinds_in_sentence.setdefault(f.get("source_text") or "", set()).add(f["kind"])
+    own_rows = [r for r in rows if r.own]
+    for row in own_rows:
+        for kind in _PAPER_KINDS:
+            cands = [f for f in stmts if f["kind"] == kind]
+            train = [f for f in cands if f["_ctx"].get("phase", "training") != "pretraining"]
+            cands = train or cands
+            if kind == "chip_count":
+                devices = [f for f in cands if f["_ctx"].get("device") != "tpu_chip"]
+                cands = devices or cands
+            usable = []
+            for f in cands:
+                ok, reason = _applies(f, row, own_rows)
+                if ok:
+                    usable.append((f, reason))
+            if not usable:
+                continue
+            usable.sort(key=lambda fr: _statement_rank(fr[0], row, kinds_in_sentence))
+            row.values[kind] = usable[0]
+
+
+def _to_observation(row: _Row, paper: dict[str, Any], chip_table: dict, stable_id) -> dict[str, Any]:
+    arxiv_id = paper.get("arxiv_id")
+    title = paper.get("title")
+    paper_key = arxiv_id or normalise_title(title or row.paper_id)
+    links: dict[str, Any] = {"score": _link(row.score, "score row")}
+    vals: dict[str, Any] = {}
+    for kind, (f, reason) in row.values.items():
+        links[kind] = _link(f, reason)
+        vals[kind] = f.get("value_text") if kind == "chip_model" else f.get("value")
+    chip = chip_table.get(vals.get("chip_model")) if vals.get("chip_model") else None
+    peak = chip.peak_fp32_flops_per_s if chip is not None else None
+    ops = vals.get("ops_per_forward_pass")
+    epochs, size = vals.get("epochs"), vals.get("training_set_size")
+    count, secs = vals.get("chip_count"), vals.get("training_time")
+    net = ops * FP_BP_RATIO * epochs * size if None not in (ops, epochs, size) else None
+    hw = count * peak * secs if None not in (count, peak, secs) else None
+    all_f = [row.score] + [f for f, _ in row.values.values()]
+    reviewed = all(f.get("_reviewed") for f in all_f)
+    source = SOURCE_REVIEWED if reviewed else SOURCE_PENDING
+    published = paper.get("published_at")
+    raw = {
+        "links": links,
+        "alternatives": row.alternatives,
+        "confidence": min(float(f.get("confidence") or 0.0) for f in all_f),
+        "own_row": row.own,
+        "score_reported_as": row.score.get("reported_as"),
+    }
+    return {
+        "observation_id": stable_id("observation", source, None, paper_key, row.model_name, row.benchmark, row.metric),
+        "source": source,
+        "source_file": None,
+        "source_row": None,
+        "paper_key": paper_key,
+        "arxiv_id": arxiv_id,
+        "title": title,
+        "paper_link": f"{ARXIV_ABS}{arxiv_id}" if arxiv_id else paper.get("abs_url"),
+        "model_name": row.model_name,
+        "year": int(published.year) if published is not None and hasattr(published, "year") else None,
+        "benchmark": row.benchmark,
+        "metric": row.metric,
+        "score": float(row.score["value"]),
+        "ops_per_forward_pass_flop": ops,
+        "parameters": vals.get("parameters"),
+        "epochs": epochs,
+        "training_set_size": size,
+        "training_time_s": secs,
+        "chip_model": vals.get("chip_model"),
+        "chip_count": count,
+        "peak_flops_per_s": peak,
+        "network_operations_flop": net,
+        "hardware_burden_flop": hw,
+        "finding_ids": [row.score["finding_id"]] + [f["finding_id"] for f, _ in row.values.values()],
+        "raw": json.dumps(raw, sort_keys=True, default=str),
+    }
+
+
+def _link(f: dict[str, Any], reason: str) -> dict[str, Any]:
+    return {"finding_id": f["finding_id"], "reason": reason, "method": f.get("method"),
+            "confidence": f.get("confidence"), "page": f.get("page"), "extractor": f.get("extractor"),
+            "reported_as": f.get("reported_as"), "phase": f.get("_ctx", {}).get("phase")}
+
+
+def normalise_title(title: str) -> str:
+    """Given a paper title, return a key: lower case, letters and digits only, single spaces
+    (the same key as the reference import uses for papers without an arXiv id)."""
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", title.lower()).split())
+
+
+_FINDING_COLS = ("finding_id", "paper_id", "kind", "value", "value_text", "unit", "model_label", "benchmark",
+                 "metric", "reported_as", "page", "bbox_x0", "bbox_top", "source_text", "method",
+                 "confidence", "extractor", "context")
+
+
+def read_inputs(con) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+    """Given a DuckDB connection (read-only is enough), return ``(findings, papers, latest
+    review per finding)`` as plain dicts for :func:`assemble`. Findings come from the latest
+    extractor version of each paper's documents only."""
+    cur = con.execute(
+        f"""SELECT {', '.join('f.' + c for c in _FINDING_COLS)} FROM findings f
+            JOIN documents d USING (document_id)
+            QUALIFY d.extracted_at = max(d.extracted_at) OVER (PARTITION BY f.paper_id)"""
+    )
+    cols = [d[0] for d in cur.description]
+    findings = [dict(zip(cols, r)) for r in cur.fetchall()]
+    cur = con.execute("SELECT paper_id, arxiv_id, title, abs_url, published_at FROM papers")
+    pcols = [d[0] for d in cur.description]
+    papers = {r[0]: dict(zip(pcols, r)) for r in cur.fetchall()}
+    cur = con.execute(
+        """SELECT finding_id, decision, value, value_text FROM reviews
+           QUALIFY row_number() OVER (PARTITION BY finding_id ORDER BY decided_at DESC, review_id DESC) = 1"""
+    )
+    reviews = {r[0]: {"decision": r[1], "value": r[2], "value_text": r[3]} for r in cur.fetchall()}
+    return findings, papers, reviews
+
+
+def assemble_observations(con, include_pending: bool):
+    """Given a warehouse connection (read-only is enough) and whether unreviewed findings may be
+    used, return the assembled observations as a polars DataFrame with the columns of
+    :data:`COLUMNS` (``finding_ids`` a list of strings, ``raw`` JSON text), one row per paper x
+    model x benchmark x metric; an empty frame with those columns when nothing qualifies.
+    """
+    import polars as pl
+
+    findings, papers, reviews = read_inputs(con)
+    rows = assemble(findings, papers, reviews, include_pending=include_pending)
+    schema = {
+        "observation_id": pl.Utf8, "source": pl.Utf8, "source_file": pl.Utf8, "source_row": pl.Int64,
+        "paper_key": pl.Utf8, "arxiv_id": pl.Utf8, "title": pl.Utf8, "paper_link": pl.Utf8,
+        "model_name": pl.Utf8, "year": pl.Int64, "benchmark": pl.Utf8, "metric": pl.Utf8,
+        "score": pl.Float64, "ops_per_forward_pass_flop": pl.Float64, "parameters": pl.Float64,
+        "epochs": pl.Float64, "training_set_size": pl.Float64, "training_time_s": pl.Float64,
+        "chip_model": pl.Utf8, "chip_count": pl.Float64, "peak_flops_per_s": pl.Float64,
+        "network_operations_flop": pl.Float64, "hardware_burden_flop": pl.Float64,
+        "finding_ids": pl.List(pl.Utf8), "raw": pl.Utf8,
+    }
+    return pl.DataFrame(rows, schema=schema) if rows else pl.DataFrame(schema=schema)

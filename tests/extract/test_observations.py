@@ -1,0 +1,94 @@
+"""Assembly of findings into observations: links, their reasons, review states, derived measures."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from extract.observations import assemble, is_own_row, labels_match, model_key
+
+PAPERS = {"1512.03385": {"arxiv_id": "1512.03385", "title": "Deep Residual Learning", "abs_url": None, "published_at": None}}
+
+
+def _f(fid, kind, value=None, **kw):
+    base = {"finding_id": fid, "paper_id": "1512.03385", "kind": kind, "value": value, "value_text": None,
+            "unit": "%", "model_label": None, "benchmark": None, "metric": None, "reported_as": None, "page": 1,
+            "bbox_x0": 0.0, "bbox_top": 0.0, "source_text": "", "method": "sentence", "confidence": 0.7,
+            "extractor": "t", "context": {}}
+    base.update(kw)
+    return base
+
+
+@pytest.mark.parametrize(("a", "b", "same"), [
+    ("ResNet-152", "ResNet 152", True),
+    ("ResNet-152", "152-layer", True),
+    ("152 layers", "ResNet-152", True),
+    ("ResNet-152", "ResNet-101", False),
+    ("152-layer", "VGG-16", False),
+    ("ResNet_152 [12]", "resnet152", True),
+])
+def test_labels_match(a, b, same):
+    assert labels_match(a, b) is same
+
+
+def test_model_key_drops_citations_and_ours():
+    assert model_key("SE-ResNet-50 (ours) [12]") == "seresnet50"
+
+
+def test_own_row_by_citation():
+    assert is_own_row("VGG [41] 28.07 9.33", "VGG") is False
+    assert is_own_row("ResNet-152 21.43 5.71", "ResNet-152") is True
+    assert is_own_row("GNMT (Wu et al., 2016) 24.6", "GNMT") is False
+
+
+def test_links_same_row_label_match_and_paper_level():
+    findings = [
+        _f("s1", "score", 78.57, model_label="ResNet-152", benchmark="imagenet", metric="top1", page=6,
+           source_text="ResNet-152 21.43 5.71", method="table_cell", confidence=0.9),
+        _f("o1", "ops_per_forward_pass", 22.6e9, unit="FLOP", model_label="152-layer", page=5,
+           source_text="FLOPs 1.8 3.6 3.8 7.6 11.3", method="table_cell"),
+        _f("c1", "chip_count", 8.0, unit="count", source_text="We train on 8 P100 GPUs for 3 days.",
+           context={"phase": "training", "device": "gpu"}),
+        _f("m1", "chip_model", None, unit="chip", value_text="nvidia-tesla-p100", source_text="We train on 8 P100 GPUs for 3 days."),
+        _f("t1", "training_time", 3 * 86400.0, unit="s", source_text="We train on 8 P100 GPUs for 3 days."),
+        _f("s2", "score", 71.0, model_label="VGG", benchmark="imagenet", metric="top1", page=6,
+           source_text="VGG [41] 29.0", method="table_cell", confidence=0.9),
+    ]
+    rows = assemble(findings, PAPERS)
+    by = {r["model_name"]: r for r in rows}
+    r = by["ResNet-152"]
+    assert r["ops_per_forward_pass_flop"] == 22.6e9
+    assert (r["chip_model"], r["chip_count"], r["training_time_s"]) == ("nvidia-tesla-p100", 8.0, 259200.0)
+    assert r["hardware_burden_flop"] == pytest.approx(8 * 10.6e12 * 259200.0)
+    assert r["paper_link"] == "https://arxiv.org/abs/1512.03385"
+    links = json.loads(r["raw"])["links"]
+    assert links["ops_per_forward_pass"]["reason"].startswith("model label match")
+    assert links["chip_count"]["reason"].startswith("paper-level")
+    assert set(r["finding_ids"]) == {"s1", "o1", "c1", "m1", "t1"}
+    assert by["VGG"]["chip_count"] is None  # a cited competitor row gets no paper-level statement
+
+
+def test_size_word_splits_paper_statements():
+    findings = [
+        _f("a", "score", 27.3, model_label="Transformer (base model)", benchmark="wmt14_en_de", metric="bleu", source_text="Transformer (base model) 27.3"),
+        _f("b", "score", 28.4, model_label="Transformer (big)", benchmark="wmt14_en_de", metric="bleu", source_text="Transformer (big) 28.4"),
+        _f("t1", "training_time", 43200.0, unit="s", source_text="We trained the base models for 12 hours."),
+        _f("t2", "training_time", 302400.0, unit="s", source_text="The big models were trained for 3.5 days."),
+    ]
+    by = {r["model_name"]: r for r in assemble(findings, PAPERS)}
+    assert by["Transformer (base model)"]["training_time_s"] == 43200.0
+    assert by["Transformer (big)"]["training_time_s"] == 302400.0
+
+
+def test_reviews_reject_correct_and_pending():
+    findings = [_f("s1", "score", 78.0, model_label="ResNet-152", benchmark="imagenet", metric="top1"),
+                _f("c1", "chip_count", 8.0, unit="count")]
+    assert assemble(findings, PAPERS, {}, include_pending=False) == []
+    rows = assemble(findings, PAPERS, {"s1": {"decision": "correct", "value": 78.5, "value_text": None},
+                                       "c1": {"decision": "reject", "value": None, "value_text": None}},
+                    include_pending=False)
+    assert len(rows) == 1 and rows[0]["score"] == 78.5 and rows[0]["chip_count"] is None
+    assert rows[0]["source"] == "reviewed"
+    rows = assemble(findings, PAPERS, {"s1": {"decision": "accept", "value": None, "value_text": None}})
+    assert rows[0]["source"] == "pending" and rows[0]["chip_count"] == 8.0
