@@ -46,6 +46,8 @@ class RunSummary:
         fits: fits written, as (benchmark, metric, compute_measure, model_form, n, slope, r2) tuples.
         wall_time_s: seconds from start to end.
         warehouse: path of the warehouse file.
+        window: the arXiv submitted-date window and why it was chosen (arXiv source only).
+        extract_wall_s: seconds from the first fetch/extraction to the last load.
         pending_findings: findings without a review decision (all of them until review exists).
     """
 
@@ -57,6 +59,7 @@ class RunSummary:
     warehouse: str = ""
     pending_findings: int = 0
     window: str | None = None
+    extract_wall_s: float = 0.0
 
     def markdown(self) -> str:
         """Return the summary as a markdown document (for the Prefect artifact and the CLI)."""
@@ -272,6 +275,7 @@ def nightly(
         logger.info("harvest: %d papers from %s", len(refs), source)
         runner = make_task_runner(task_runner, workers, dask_address)
         with runner, _progress(show_progress, len(refs)) as bar:
+            t_extract = time.perf_counter()
             futures = {}
             for ref in refs:
                 if ref.local_path is None and load.has_version(con, ref.paper_id, ref.version, extract.EXTRACTOR_VERSION):
@@ -305,6 +309,7 @@ def nightly(
                 logger.info("%s: %s, %d findings (%s)", ref.paper_id, result.status, len(result.findings),
                             result.reason or "ok")
                 bar.advance(ref.paper_id)
+            summary.extract_wall_s = time.perf_counter() - t_extract
         if window is not None:
             seen = [r.published for r in refs if r.published is not None]
             load.advance_watermark(con, cfg.query_key, _query_text(cfg), max(seen) if seen else None, len(refs), run_id)
@@ -344,6 +349,7 @@ def nightly(
         "findings_by_kind": dict(counts.findings_by_kind),
         "pending_findings": summary.pending_findings,
         "wall_time_s": summary.wall_time_s,
+        "extract_wall_s": summary.extract_wall_s,
     }
 
 
