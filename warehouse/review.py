@@ -815,7 +815,8 @@ def what_if(con: duckdb.DuckDBPyConnection, *, assemble: Assembler | None = None
 def render_png(row: dict[str, Any], out_path: str | Path, *, crop: bool = False, resolution: int = 100,
                margin_pt: float = 60.0) -> Path:
     """Given a :func:`statuses` dict, write a PNG of its page with the finding's box drawn (via
-    :func:`extract.preview.draw_findings`) to ``out_path`` and return the path. With ``crop``
+    :func:`extract.preview.draw_findings`, plus a thick red frame around it) to ``out_path`` and
+    return the path. With ``crop``
     the image is cut to the full page width and ``margin_pt`` points above and below the box.
 
     Raises:
@@ -840,14 +841,22 @@ def render_png(row: dict[str, Any], out_path: str | Path, *, crop: bool = False,
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".part")
     draw_findings(pdf, row["page"], [f], tmp, resolution=resolution)
-    if crop and bbox is not None:
-        from PIL import Image
+    if bbox is not None:
+        from PIL import Image, ImageDraw
 
         scale = resolution / 72.0
         with Image.open(tmp) as im:
-            top = max(0, int((bbox[1] - margin_pt) * scale))
-            bottom = min(im.height, int((bbox[3] + margin_pt) * scale))
-            im.crop((0, top, im.width, bottom)).save(tmp, format="PNG")
+            im = im.convert("RGB")
+            # a thick frame a few pixels outside the preview's thin box, so the eye finds it at once
+            pad = 4
+            ImageDraw.Draw(im).rectangle(
+                (bbox[0] * scale - pad, bbox[1] * scale - pad, bbox[2] * scale + pad, bbox[3] * scale + pad),
+                outline=(230, 20, 20), width=3)
+            if crop:
+                top = max(0, int((bbox[1] - margin_pt) * scale))
+                bottom = min(im.height, int((bbox[3] + margin_pt) * scale))
+                im = im.crop((0, top, im.width, bottom))
+            im.save(tmp, format="PNG")
     tmp.replace(out)  # readers never see a half-written file
     return out
 
