@@ -19,7 +19,6 @@ The server binds 127.0.0.1 only, accepts only local Host headers, and each form 
 per-server token, so other web pages cannot post decisions.
 """
 
-from __future__ import annotations
 
 import secrets
 import threading
