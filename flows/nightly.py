@@ -30,6 +30,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 import extract
 from extract.models import KINDS, DocumentResult
+from flows.faults import checkpoint
 from flows.worker import WorkerLimits, extract_isolated
 from warehouse import db, load
 from warehouse.db import first_row, scalar
@@ -189,13 +190,15 @@ def fetch(src: Any, ref: Any) -> Any:
 
     One source object serves the whole run, so its politeness delay holds across papers.
     """
-    return src.fetch_pdf(ref)
+    got = src.fetch_pdf(ref)
+    checkpoint("fetch")
+    return got
 
 
 @task(name="extract", cache_policy=NO_CACHE)
-def extract_task(ref: Any, limits: WorkerLimits) -> DocumentResult:
+def extract_task(ref: Any, limits: WorkerLimits, settings: Any = None) -> DocumentResult:
     """Extract one paper's PDF in an isolated process; always returns a result with a status."""
-    return extract_isolated(ref.local_path, None, limits)
+    return extract_isolated(ref.local_path, settings, limits)
 
 
 @task(name="refit", cache_policy=NO_CACHE)
@@ -229,6 +232,7 @@ def nightly(
     task_runner: str = "threads",
     dask_address: str | None = None,
     config: str | None = None,
+    max_pages: int = 200,
 ) -> dict:
     """Harvest, fetch, extract, load, refit and summarise; return the summary as a dict.
 
@@ -247,10 +251,12 @@ def nightly(
         task_runner: ``threads`` or ``dask`` (see :func:`make_task_runner`).
         dask_address: address of an existing Dask scheduler (``task_runner="dask"``).
         config: harvest config TOML (default: the shipped ``flows/harvest.toml``).
+        max_pages: documents with more pages are skipped with status ``too_many_pages``.
     """
     logger = get_run_logger()
     t0 = time.perf_counter()
     limits = WorkerLimits(timeout_s=timeout_s, memory_bytes=memory_mb * 1024**2)
+    settings = extract.ExtractSettings(max_pages=max_pages)
     con = db.connect(warehouse)
     from prefect.runtime import flow_run
 
@@ -294,7 +300,8 @@ def nightly(
                     counts.documents_by_status["skipped (already extracted)"] += 1
                     bar.advance()
                     continue
-                futures[runner.submit(extract_task, parameters={"ref": ref, "limits": limits})] = ref
+                futures[runner.submit(extract_task, parameters={"ref": ref, "limits": limits, "settings": settings})] = ref
+                checkpoint("extract")
             for fut in as_completed(list(futures)):
                 ref = futures[fut]
                 result = fut.result()

@@ -80,6 +80,33 @@ def _child(conn, path: str, settings: Any, memory_bytes: int | None) -> None:
         conn.close()
 
 
+def died_result(exitcode: int | None, limits: WorkerLimits, seconds: float) -> DocumentResult:
+    """Given the exit code of a child that died without a result, return the document's status.
+
+    A child killed by SIGABRT or SIGSEGV under an address-space limit almost always failed an
+    allocation inside the PDF library (C++ ``std::bad_alloc`` aborts): status ``memory_limit``.
+    Any other death is ``parse_error``; the reason names the signal or exit code.
+    """
+    import signal
+
+    if exitcode is not None and exitcode < 0:
+        try:
+            name = signal.Signals(-exitcode).name
+        except ValueError:
+            name = f"signal {-exitcode}"
+        if limits.memory_bytes is not None and -exitcode in (signal.SIGABRT, signal.SIGSEGV):
+            return DocumentResult(
+                status="memory_limit",
+                reason=(f"extraction process died by {name}, most likely an allocation beyond the "
+                        f"{limits.memory_bytes / 1024**2:.0f} MiB limit"),
+                seconds=seconds)
+        why = f"killed by {name}"
+    else:
+        why = f"exit code {exitcode}"
+    return DocumentResult(status="parse_error",
+                          reason=f"extraction process died ({why}) before returning a result", seconds=seconds)
+
+
 def extract_isolated(path: str | os.PathLike, settings: Any = None, limits: WorkerLimits | None = None) -> DocumentResult:
     """Extract ``path`` in a child process and return its :class:`DocumentResult`; never raises.
 
@@ -131,8 +158,5 @@ def extract_isolated(path: str | os.PathLike, settings: Any = None, limits: Work
         return DocumentResult(status="timeout", reason=f"extraction took longer than {limits.timeout_s:g} s; killed",
                               seconds=seconds)
     if kind == "died":
-        code = proc.exitcode
-        return DocumentResult(status="parse_error",
-                              reason=f"extraction process died (exit code {code}) before returning a result",
-                              seconds=seconds)
+        return died_result(proc.exitcode, limits, seconds)
     return DocumentResult(status=kind, reason=payload, seconds=seconds)

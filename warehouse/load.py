@@ -19,6 +19,7 @@ from typing import Any, Iterable, Iterator, Sequence
 import duckdb
 import pyarrow as pa
 
+from flows.faults import checkpoint
 from warehouse.db import first_row, scalar, stable_id, transaction, utcnow
 
 #: Finding columns in table order (see schema.sql).
@@ -172,6 +173,7 @@ def load_document(
                 result.reason, extractor_version, result.seconds, now, run_id,
             ],
         )
+        checkpoint("load")
         new_rows = _finding_rows(ref.paper_id, doc_id, ref.sha256, result.findings, run_id)
         before = scalar(con, "SELECT count(*) FROM findings")
         con.register("_new_findings", new_rows)
@@ -239,7 +241,15 @@ class RunCounts:
 
 
 def start_run(con: duckdb.DuckDBPyConnection, command: str, source: str | None, flow_run_id: str | None = None) -> str:
-    """Insert a ``runs`` row with status ``running`` and return its new run_id (UUID4 hex)."""
+    """Insert a ``runs`` row with status ``running`` and return its new run_id (UUID4 hex).
+
+    Rows still ``running`` from earlier runs belong to processes that died (this process holds
+    the only read-write connection DuckDB allows), so they are closed as ``interrupted`` first.
+    """
+    con.execute(
+        "UPDATE runs SET status = 'interrupted', error = 'the process ended before the run finished (killed or crashed)' "
+        "WHERE status = 'running'"
+    )
     run_id = uuid.uuid4().hex
     con.execute(
         "INSERT INTO runs (run_id, flow_run_id, command, source, started_at, status) VALUES (?, ?, ?, ?, ?, 'running')",
@@ -333,6 +343,7 @@ def insert_fits(con: duckdb.DuckDBPyConnection, fits: Sequence[dict[str, Any]], 
                             f["input_hash"], f["code_version"])
             if first_row(con, "SELECT 1 FROM fits WHERE fit_id = ?", [fid]):
                 continue
+            checkpoint("refit")
             row = dict(f, fit_id=fid, created_at=now, run_id=run_id)
             con.execute(
                 f"INSERT INTO fits ({', '.join(FIT_COLUMNS)}) VALUES ({', '.join('?' for _ in FIT_COLUMNS)})",

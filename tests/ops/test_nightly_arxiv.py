@@ -13,7 +13,7 @@ import pytest
 
 from warehouse import db
 
-from .conftest import Entry
+from tests.fakes import Entry
 
 PAPERS = [  # corpus file, arXiv id, version, night (0, 1, 2)
     ("1512.03385v1.pdf", "1512.03385", "v1", 0),
