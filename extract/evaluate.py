@@ -23,10 +23,16 @@ Matching models
 ---------------
 Within a paper and benchmark, each reference row is paired with at most one observation row
 and vice versa, greedily by name similarity (:func:`name_similarity`: equal normalised keys 1.0;
-otherwise the share of name tokens that agree, a token agreeing with an equal token or one it
+otherwise, with hyper-parameter brackets such as ``(N = 4, F = 216)`` left out, the share of
+name tokens that agree, a token agreeing with an equal token or one it
 is a prefix of, e.g. ``bert`` ~ ``bertlarge``; the numbers in both names must be the same set;
-at least 0.5). Ties go to the observation row listed first (reading order). Scores are never
-used to pair rows.
+at least 0.5). Ties (equally similar observation rows, e.g. ``PNASNet-5`` against two
+``PNASNet-5 (N = .., F = ..)`` rows) go to the row with the highest score: the reference was
+collected from leaderboards (Papers with Code) that list a paper's best variant; then to the
+row listed first. Scores decide nothing else in the pairing.
+
+An unpaired observation row *contradicts* the reference only when its name is equivalent to a
+reference row's (similarity 1.0: equal normalised keys or a matching depth label).
 
 Tolerances: ``score`` within 0.1 points; ``ops_per_forward_pass``, ``parameters``,
 ``training_time`` within 2% relative; ``chip_count`` and ``epochs`` exact; ``chip_model``
@@ -48,9 +54,9 @@ A reference row with no paired observation row: **FN** for every field it has.
 An observation row with no paired reference row, in a paper that has reference rows: the
 reference lists only some models of each paper (the papers' competitor and ablation rows are
 real values it did not transcribe), so in the *lenient* count such a row costs nothing unless it
-contradicts the reference: when its name also matches (similarity >= 0.5) a reference row of the
-same paper and benchmark (it lost the pairing to another row) and a field disagrees with that
-reference row, that is an **FP**. In the *strict* count every value of such a row is an **FP**.
+contradicts the reference: when its name is equivalent to a reference row of the same paper and
+benchmark (it lost the pairing to another row) and a field disagrees with that reference row,
+that is an **FP**. In the *strict* count every value of such a row is an **FP**.
 Observation rows of papers without reference rows are not counted in either.
 
 Out of scope: score findings on papers listed in an out-of-scope file (papers that report none
@@ -226,8 +232,11 @@ def _tokens(name: str) -> list[str]:
     return [x for x in toks if x and x not in _STOP] or ([model_key(name)] if model_key(name) else [])
 
 
+_HYPER_RE = re.compile(r"\([^()]*=[^()]*\)")
+
+
 def _name_numbers(name: str) -> set[str]:
-    return set(re.findall(r"\d+(?:\.\d+)?", re.sub(r"\[[\d,\s]+\]", " ", name)))
+    return set(re.findall(r"\d+(?:\.\d+)?", re.sub(r"\[[\d,\s]+\]", " ", _HYPER_RE.sub(" ", name))))
 
 
 def name_similarity(ref_name: str, obs_name: str) -> float:
@@ -240,7 +249,7 @@ def name_similarity(ref_name: str, obs_name: str) -> float:
         return 1.0
     if _name_numbers(ref_name) != _name_numbers(obs_name):
         return 0.0
-    a, b = _tokens(ref_name), _tokens(obs_name)
+    a, b = _tokens(_HYPER_RE.sub(" ", ref_name)), _tokens(_HYPER_RE.sub(" ", obs_name))
     if not a or not b:
         return 0.0
     used: set[int] = set()
@@ -249,11 +258,16 @@ def name_similarity(ref_name: str, obs_name: str) -> float:
         for j, y in enumerate(b):
             if j in used:
                 continue
-            if x == y or (min(len(x), len(y)) >= 3 and (x.startswith(y) or y.startswith(x))):
+            if x == y or (min(len(x), len(y)) >= 2 and not (x.isdigit() or y.isdigit()) and (x.startswith(y) or y.startswith(x))):
                 used.add(j)
                 hits += 1
                 break
     return hits / max(len(a), len(b))
+
+
+def _best_score(o: dict[str, Any]) -> float:
+    """Given an observation row, return its best score (ties in name similarity go to it)."""
+    return max((v for v in o["score"].values() if v is not None), default=0.0)
 
 
 def _agree(fieldname: str, ref: Any, obs: Any) -> bool:
@@ -435,11 +449,11 @@ def evaluate(reference: list[RefRow], observations: list[dict[str, Any]], papers
     for (pid, bench) in sorted(set(refs) | {k for k in obs if k[0] in ref_papers}):
         rrows = refs.get((pid, bench), [])
         orows = obs.get((pid, bench), [])
-        pairs = sorted(((name_similarity(r.model_name, o["model_name"]), -j, i, j)
+        pairs = sorted(((name_similarity(r.model_name, o["model_name"]), _best_score(o), -j, i, j)
                         for i, r in enumerate(rrows) for j, o in enumerate(orows)), reverse=True)
         r_used: dict[int, int] = {}
         o_used: set[int] = set()
-        for sim, _negj, i, j in pairs:
+        for sim, _score, _negj, i, j in pairs:
             if sim < MIN_SIMILARITY or i in r_used or j in o_used:
                 continue
             r_used[i] = j
@@ -461,7 +475,7 @@ def evaluate(reference: list[RefRow], observations: list[dict[str, Any]], papers
         for j, o in enumerate(orows):
             if j in o_used:
                 continue
-            rivals = [r for r in rrows if name_similarity(r.model_name, o["model_name"]) >= MIN_SIMILARITY]
+            rivals = [r for r in rrows if name_similarity(r.model_name, o["model_name"]) >= 1.0]
             rival = rivals[0] if rivals else None
             for fname, m, rv, ov in fields_of(rival, o):
                 if ov is None:

@@ -21,9 +21,13 @@ Linking rules (each link is recorded in ``raw.links`` with its reason)
    size: sentences, without model label) join the paper's *own* rows: rows whose table row
    carries no citation (``[12]``, ``et al.``) and, when the paper's rows are split by a sentence
    naming a model size (``big``/``base``/``large`` ...) or a benchmark, only the rows that agree.
-   Among several statements of one kind the most specific wins: a sentence that states chip and
-   time together, then the one naming the row's model, then the highest confidence, then the
-   first; pre-training statements are used only when the paper gives no training one.
+   Among several statements of one kind the most specific wins: the one whose clause names the
+   row's model size (the size word nearest before the value), then a pre-training statement
+   (for pre-trained models the pre-training run is the compute Thompson et al. count), then a
+   sentence that states chip and time together, then the highest confidence, then the first.
+   A chip without a published FP32 peak (a TPU whose generation the paper does not state) is
+   not used as the row's chip model: guessing v2 or v3 would put a wrong peak into the
+   hardware burden.
    TPU counts follow the reference convention (devices/boards, 4 chips each): a count of TPU
    *chips* is used only when no device count is stated.
 4. **Derived measures** (Thompson et al. 2022): network operations = ops per forward pass x 3 x
@@ -64,7 +68,7 @@ COLUMNS: tuple[str, ...] = (
 _CITE_RE = re.compile(r"\[\s*\d+(?:\s*[,\-–]\s*\d+)*\s*\]|\bet al\.?|\(\s*[A-Z][A-Za-z\-]+(?:\s+(?:et al\.?|and\s+[A-Z][a-z]+))?,?\s+(?:19|20)\d\d[a-z]?\s*\)")
 _OWN_RE = re.compile(r"\bours\b|\(ours\)|\bour\b", re.IGNORECASE)
 _SIZE_WORDS = ("big", "base", "large", "small", "tiny", "huge", "medium", "mini", "xlarge")
-_SIZE_RE = re.compile(r"(?<![A-Za-z])(" + "|".join(_SIZE_WORDS) + r")(?![a-z])", re.IGNORECASE)
+_SIZE_RE = re.compile(r"(?<![A-Za-z])(" + "|".join(_SIZE_WORDS) + r")(?![a-z])|(?<=[A-Z])(" + "|".join(w.upper() for w in _SIZE_WORDS) + r")(?![a-z])", re.IGNORECASE)
 _TEST_RE = re.compile(r"\btest(?:-?dev|-?std)?\b", re.IGNORECASE)
 _DEV_RE = re.compile(r"\b(?:dev|val|validation)\b", re.IGNORECASE)
 _BENCH_IN_SENTENCE = {
@@ -159,22 +163,42 @@ def _ctx(f: dict[str, Any]) -> dict[str, Any]:
 def _statement_rank(f: dict[str, Any], row: _Row, kinds_in_sentence: dict[str, set[str]]) -> tuple:
     kinds = kinds_in_sentence.get(f.get("source_text") or "", set())
     setup = len(kinds & {"chip_model", "chip_count", "training_time"})
-    names_row = 1 if _sentence_names_row(f.get("source_text") or "", row) else 0
-    return (-setup, -names_row, -(f.get("confidence") or 0.0), *_order(f))
+    names_row = 1 if _statement_sizes(f) & _sizes(row.model_name) else 0
+    pre = 1 if f["_ctx"].get("phase") == "pretraining" else 0
+    return (-names_row, -pre, -setup, -(f.get("confidence") or 0.0), *_order(f))
 
 
-def _sentence_names_row(sentence: str, row: _Row) -> bool:
-    sizes = {m.group(1).lower() for m in _SIZE_RE.finditer(sentence)}
-    row_sizes = {m.group(1).lower() for m in _SIZE_RE.finditer(row.model_name)}
-    return bool(sizes & row_sizes)
+def _sizes(text: str) -> set[str]:
+    """Given text, return the model-size words it holds (``big``, ``base``, ``large`` ...; also
+    glued to a capitalised name, ``BERTLARGE``), lower case."""
+    return {(m.group(1) or m.group(2)).lower() for m in _SIZE_RE.finditer(text)}
+
+
+def _statement_sizes(f: dict[str, Any]) -> set[str]:
+    """Given a sentence finding, return the model size its clause names: the size word nearest
+    before the matched value (``Training of BERTBASE was performed on 4 Cloud TPUs ... Training of
+    BERTLARGE was performed on 16 Cloud TPUs``: 4 -> base, 16 -> large), else the first after it,
+    else none."""
+    s = f.get("source_text") or ""
+    match = f["_ctx"].get("match") or ""
+    pos = s.find(match) if match else -1
+    hits = [(m.start(), (m.group(1) or m.group(2)).lower()) for m in _SIZE_RE.finditer(s)]
+    if not hits:
+        return set()
+    if pos < 0:
+        return {h[1] for h in hits}
+    before = [h for h in hits if h[0] <= pos]
+    if before:
+        return {before[-1][1]}
+    return {hits[0][1]}
 
 
 def _applies(f: dict[str, Any], row: _Row, paper_rows: list[_Row]) -> tuple[bool, str]:
     """Given a paper-level finding and a row, return (applies, reason)."""
     s = f.get("source_text") or ""
-    sizes = {m.group(1).lower() for m in _SIZE_RE.finditer(s)}
-    row_sizes = {m.group(1).lower() for m in _SIZE_RE.finditer(row.model_name)}
-    all_sizes = {m.group(1).lower() for r in paper_rows for m in _SIZE_RE.finditer(r.model_name)}
+    sizes = _statement_sizes(f)
+    row_sizes = _sizes(row.model_name)
+    all_sizes = set().union(*(_sizes(r.model_name) for r in paper_rows)) if paper_rows else set()
     if sizes and all_sizes & sizes and len(all_sizes) > 1:
         # the paper's rows differ by size and the sentence names one: only those rows
         if not (sizes & row_sizes):
@@ -303,8 +327,8 @@ def _link_paper_values(rows: list[_Row], fs: list[dict[str, Any]]) -> None:
     for row in own_rows:
         for kind in _PAPER_KINDS:
             cands = [f for f in stmts if f["kind"] == kind]
-            train = [f for f in cands if f["_ctx"].get("phase", "training") != "pretraining"]
-            cands = train or cands
+            if kind == "chip_model":
+                cands = [f for f in cands if _chip_peak(f.get("value_text")) is not None]
             if kind == "chip_count":
                 devices = [f for f in cands if f["_ctx"].get("device") != "tpu_chip"]
                 cands = devices or cands
@@ -317,6 +341,17 @@ def _link_paper_values(rows: list[_Row], fs: list[dict[str, Any]]) -> None:
                 continue
             usable.sort(key=lambda fr: _statement_rank(fr[0], row, kinds_in_sentence))
             row.values[kind] = usable[0]
+
+
+def _chip_peak(key: str | None) -> float | None:
+    """Given a chip key, return its FP32 peak FLOP/s from the chip table, or None (unknown key,
+    or a chip without a published peak such as a TPU whose generation the paper does not state)."""
+    from extract.chips import load_chips
+
+    for c in load_chips():
+        if c.key == key:
+            return c.peak_fp32_flops_per_s
+    return None
 
 
 def _to_observation(row: _Row, paper: dict[str, Any], chip_table: dict, stable_id) -> dict[str, Any]:

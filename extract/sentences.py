@@ -7,7 +7,10 @@ Rules and the choices they make:
 * chip count: the number right before a chip or ``GPUs``/``TPUs`` (``8 NVIDIA P100 GPUs``,
   ``eight GPUs``, ``two GTX 580 3GB GPUs``, ``8-GPU``); TPU cores count half (``a TPUv3 pod with
   512 cores`` -> 256 chips, 2 cores per chip).
-* training time: ``N unit`` or ``N to M units`` (midpoint stored, bounds in ``context``) in a
+* training time: ``N unit`` or ``N to M units`` (the upper end stored, both bounds in ``context``:
+  a range such as "2-3 weeks depending on the architecture" spans the paper's models and the
+  largest, the one a benchmark row reports, took the longest; Thompson et al.'s data records
+  the upper end, e.g. 3 weeks for VGG-19, 6 days for AlexNet's "five to six days") in a
   sentence about training; durations per epoch/step/iteration and hedged ones (``at most``,
   ``less than``) are skipped, as are seconds.
 * epochs: ``for N epochs``, ``a total of N epochs``, ``N training epochs``; ``every/after N epochs``
@@ -190,11 +193,13 @@ def time_findings(s: str, emit: _Emitter) -> None:
         if m.group("lo").lower() in ("a", "an"):
             continue
         seconds, unit, bounds = duration_from_match(m)
+        if bounds:
+            seconds = bounds[1]  # upper end: see the module docstring
         if seconds <= 0:
             continue
         ctx = {"phase": phase, "unit_as_written": unit}
         if bounds:
-            ctx.update({"range_s": list(bounds), "rule": "midpoint of range"})
+            ctx.update({"range_s": list(bounds), "rule": "upper end of range"})
         emit("training_time", seconds, "s", m.start(), m.end(), "sentence.training_time", 0.6,
              reported_as=unit, context=ctx)
     for m in _EPOCHS_RE.finditer(s):

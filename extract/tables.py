@@ -125,6 +125,12 @@ def _merge_powers(words: list[Word]) -> list[Word]:
     i = 0
     while i < len(words):
         w = words[i]
+        if (i + 1 < len(words) and words[i + 1].text in ("M", "G", "B", "K", "%")
+                and re.fullmatch(r"\d+(?:\.\d+)?", w.text) and words[i + 1].bbox[0] - w.bbox[2] < 4.0):
+            z = words[i + 1]  # "44.1 M": a scale printed apart from its number
+            out.append(Word(f"{w.text}{z.text}", union_boxes([w.bbox, z.bbox]), w.start, z.end))
+            i += 2
+            continue
         if (i + 2 < len(words) and words[i + 1].text in ("·", "×", "x") and re.fullmatch(r"10\^-?\d{1,2}", words[i + 2].text)
                 and re.fullmatch(r"\d+(?:\.\d+)?", w.text)):
             z = words[i + 2]
@@ -170,13 +176,46 @@ def parse_row(line: Line) -> Row | None:
     if not cells or all(c.value is None for c in cells):
         return None
     label_words = words[:first]
-    label = " ".join(w.text for w in label_words)
+    label = compose_label(label_words)
     if len(label_words) > 8 or len(label) > 70 or label.endswith((",", ";")):
         return None
     if label_words and re.search(r"\b(?:is|are|was|were|of|the|by|with|and|to|than|from|at|in)$", label):
         return None
     cells.reverse()
     return Row(label, cells, line.text, line.bbox)
+
+
+_MODEL_LIKE_RE = re.compile(r"[A-Za-z].*\d|[a-z][A-Z]|[A-Z]{2}")
+_NETWORK_RE = re.compile(r"[A-Za-z][A-Za-z]*-?\d{2,3}(?:[-\w]*)|Inception|Darknet|DarkNet|Hourglass", re.IGNORECASE)
+_SPLIT_RE = re.compile(r"^(?:train|trainval|val|test|minival|test-dev|train\+val|trainval\d+k|\d+\+\d+|COCO|VOC)\S*$", re.IGNORECASE)
+
+
+def compose_label(label_words: list[Word]) -> str:
+    """Given the words left of a row's numeric cells, return the row label.
+
+    Words closer than a column gap (``max(5 pt, 0.6 x word height)``) form one phrase. With one
+    phrase the label is that phrase. With several (text columns such as the training data or the
+    backbone: ``SSD512  trainval35k  VGG-16``), the label is the first phrase that looks like a
+    model name (letters with a digit or an inner capital), followed by the other phrases that
+    name a network, in brackets (``SSD512 (VGG-16)``); data-split phrases (``trainval35k``) are
+    left out. The full line stays in :attr:`Row.text`.
+    """
+    if not label_words:
+        return ""
+    phrases: list[list[Word]] = [[label_words[0]]]
+    for w in label_words[1:]:
+        prev = phrases[-1][-1]
+        h = max(w.bbox[3] - w.bbox[1], 1.0)
+        if w.bbox[0] - prev.bbox[2] > max(5.0, 0.6 * h):
+            phrases.append([w])
+        else:
+            phrases[-1].append(w)
+    texts = [" ".join(w.text for w in ph) for ph in phrases]
+    if len(texts) == 1:
+        return texts[0]
+    main = next((i for i, t in enumerate(texts) if _MODEL_LIKE_RE.search(t) and not _SPLIT_RE.match(t)), 0)
+    extras = [t for i, t in enumerate(texts) if i != main and _NETWORK_RE.search(t) and not _SPLIT_RE.match(t)]
+    return texts[main] + "".join(f" ({t})" for t in extras)
 
 
 def _phrases(line: Line, gap: float = 0.45) -> list[tuple[str, float, float]]:

@@ -197,7 +197,7 @@ def parse_duration(text: str) -> tuple[float, str, tuple[float, float] | None]:
     """Given a duration (``"3.5 days"``, ``"12 hours"``, ``"five to six days"``), return
     ``(seconds, unit as written, (low, high) or None)``.
 
-    Range rule: ``"5 to 6 days"`` is stored as the midpoint (5.5 days); both bounds are returned so
+    Range rule: ``"5 to 6 days"`` gives the midpoint (5.5 days) and both bounds, so
     callers can record them.
 
     Raises:
