@@ -58,6 +58,45 @@ def _value_text(r: dict, value_key: str = "value", text_key: str = "value_text")
     return "" if v is None else f"{v:.6g}"
 
 
+
+def show_what_if(warehouse: Path, *, all_rows: bool = False) -> None:
+    """Print, per benchmark x metric x compute measure, how n, slope and k would change if the
+    pending (and stale) findings were accepted as extracted (:func:`warehouse.review.what_if`).
+
+    Opens the warehouse read-only and writes nothing. For ``compute-limits refit --what-if``.
+    Exits 3 when the warehouse is busy and 1 on a review error (typer.Exit), like every command.
+    """
+    from rich.table import Table
+
+    from flows.cli import _console, _fail
+    from warehouse.review import ReviewError, what_if
+
+    con = _open_read(warehouse)
+    try:
+        rep = what_if(con)
+    except ReviewError as exc:
+        _fail(str(exc))
+    finally:
+        con.close()
+    counted = ", ".join(f"{s} {n}" for s, n in rep.findings_counted.items())
+    shown = [r for r in rep.rows if all_rows or r.changed]
+    t = Table(title=f"what-if: {rep.observations_current} -> {rep.observations_what_if} observations "
+                    f"(findings: {counted}); nothing written")
+    for c in ("benchmark", "metric", "compute measure", "n", "slope", "k = 1/|slope|"):
+        t.add_column(c)
+
+    def arrow(a, b, spec):
+        fa = "—" if a is None else format(a, spec)
+        fb = "—" if b is None else format(b, spec)
+        return fa if fa == fb else f"{fa} -> {fb}"
+
+    for r in shown:
+        t.add_row(r.benchmark, r.metric, r.compute_measure, arrow(r.n_current, r.n_what_if, "d"),
+                  arrow(r.slope_current, r.slope_what_if, ".4f"), arrow(r.k_current, r.k_what_if, ".1f"))
+    _console().print(t)
+    if not shown:
+        typer.echo("no fit would change" + ("" if rep.rows else " (no fits: import the reference data first)"))
+
 def register(app: typer.Typer) -> None:
     """Add the ``review`` command group to ``app`` (the compute-limits typer app).
 
@@ -71,7 +110,8 @@ def register(app: typer.Typer) -> None:
             "Review extracted findings before they enter a refit: accept, reject or correct them.\n\n"
             "Every finding starts pending; the latest decision counts and history stays. A decision made "
             "on a value that re-extraction has since changed is stale and back in the queue. Refits use "
-            "the reference data plus accepted and corrected findings only.\n\n"
+            "the reference data plus accepted and corrected findings only. Every review command takes "
+            "--warehouse PATH (or $COMPUTE_LIMITS_WAREHOUSE).\n\n"
             "Example: compute-limits review list --status queue"
         ),
         no_args_is_help=True,
@@ -318,36 +358,7 @@ def register(app: typer.Typer) -> None:
 
         Example: compute-limits review what-if --warehouse warehouse.duckdb
         """
-        from rich.table import Table
-
-        from flows.cli import _console, _fail
-        from warehouse.review import ReviewError, what_if
-
-        con = _open_read(warehouse)
-        try:
-            rep = what_if(con)
-        except ReviewError as exc:
-            _fail(str(exc))
-        finally:
-            con.close()
-        counted = ", ".join(f"{s} {n}" for s, n in rep.findings_counted.items())
-        shown = [r for r in rep.rows if all_rows or r.changed]
-        t = Table(title=f"what-if: {rep.observations_current} -> {rep.observations_what_if} observations "
-                        f"(findings: {counted}); nothing written")
-        for c in ("benchmark", "metric", "compute measure", "n", "slope", "k = 1/|slope|"):
-            t.add_column(c)
-
-        def arrow(a, b, spec):
-            fa = "—" if a is None else format(a, spec)
-            fb = "—" if b is None else format(b, spec)
-            return fa if fa == fb else f"{fa} -> {fb}"
-
-        for r in shown:
-            t.add_row(r.benchmark, r.metric, r.compute_measure, arrow(r.n_current, r.n_what_if, "d"),
-                      arrow(r.slope_current, r.slope_what_if, ".4f"), arrow(r.k_current, r.k_what_if, ".1f"))
-        _console().print(t)
-        if not shown:
-            typer.echo("no fit would change" + ("" if rep.rows else " (no fits: import the reference data first)"))
+        show_what_if(warehouse, all_rows=all_rows)
 
     @review_app.command("serve")
     def serve(

@@ -166,3 +166,19 @@ def test_review_commands_on_a_held_warehouse_exit_3_without_traceback(synthetic_
         assert out.returncode == 3, out.stderr
         assert "warehouse busy" in out.stderr and "retry" in out.stderr
         assert "Traceback" not in out.stderr + out.stdout
+
+
+def test_reading_commands_upgrade_a_warehouse_older_than_schema_v3(synthetic_wh):
+    path, _ = synthetic_wh
+    con = db.connect(path)
+    con.execute("DROP VIEW finding_status")
+    con.execute("DELETE FROM schema_migrations WHERE version = 3")
+    assert review.pending_count(con) == 3  # the pre-v3 count: findings without a review
+    with pytest.raises(review.SchemaTooOld, match="read-write"):
+        review.statuses(con)
+    con.close()
+    res = _run("list", "--warehouse", str(path))
+    assert res.exit_code == 0, res.output
+    con = db.connect(path, read_only=True)
+    assert review.has_review_schema(con)
+    assert db.scalar(con, "SELECT count(*) FROM schema_migrations WHERE version = 3") == 1
