@@ -162,7 +162,7 @@ def register(app: typer.Typer) -> None:
         _console().print(t)
         if limit and len(rows) > limit:
             typer.echo(f"({len(rows)} rows, {limit} shown; --limit 0 for all)")
-        typer.echo("all findings: " + ", ".join(f"{s} {n}" for s, n in counts.items())
+        typer.echo((f"paper {paper}: " if paper else "all findings: ") + ", ".join(f"{s} {n}" for s, n in counts.items())
                    + ". Decide: compute-limits review accept ID...; see one: compute-limits review show ID")
 
     @review_app.command("show")
