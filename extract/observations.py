@@ -52,6 +52,9 @@ SOURCE_REVIEWED = "reviewed"
 SOURCE_PENDING = "pending"
 #: Name of a row made from paper-level sentence scores without a model label.
 PAPER_MODEL = "(paper)"
+#: Unreviewed findings below this confidence are not used (a table cell whose pdfplumber
+#: re-reading disagrees has its confidence halved below it: see extract.pipeline.cross_check).
+MIN_CONFIDENCE = 0.5
 #: forward + backward pass = 3 x forward (Thompson et al. 2022, ``fp_bp_ratio``).
 FP_BP_RATIO = 3.0
 #: arXiv abstract page prefix (https://info.arxiv.org/help/arxiv_identifier.html).
@@ -256,6 +259,8 @@ def assemble(findings: list[dict[str, Any]], papers: dict[str, dict[str, Any]],
     rows_out: list[dict[str, Any]] = []
     by_paper: dict[str, list[dict[str, Any]]] = {}
     for f in _review_state(findings, reviews, include_pending):
+        if not f["_reviewed"] and (f.get("confidence") or 0.0) < MIN_CONFIDENCE:
+            continue  # e.g. a table cell pdfplumber reads differently (extract.pipeline.cross_check)
         f["_ctx"] = _ctx(f)
         by_paper.setdefault(f["paper_id"], []).append(f)
     for paper_id in sorted(by_paper):

@@ -21,6 +21,11 @@ class ExtractSettings:
         tables: read tables (True) or only sentences (False).
         sentences: read sentences (True) or only tables (False).
         min_confidence: drop findings below this confidence (0..1; default 0.0).
+        pdfplumber_check: re-read every table-cell finding's box with pdfplumber (its own
+            character parser, pdfminer) and compare with the text the pdfium path read: agreement
+            raises confidence by 0.05 (score and ops cells) (to at most 0.95), disagreement halves it and records
+            pdfplumber's text in ``context["pdfplumber_check"]`` (default True; about 0.2 s per
+            page with table findings).
 
     Raises:
         ValueError: on construction, naming the field and what it allows.
@@ -31,13 +36,14 @@ class ExtractSettings:
     tables: bool = True
     sentences: bool = True
     min_confidence: float = 0.0
+    pdfplumber_check: bool = True
 
     def __post_init__(self) -> None:
         if not isinstance(self.max_pages, int) or isinstance(self.max_pages, bool) or self.max_pages < 1:
             raise ValueError(f"max_pages must be an int >= 1, got {self.max_pages!r}")
         if not isinstance(self.min_text_chars, int) or isinstance(self.min_text_chars, bool) or self.min_text_chars < 0:
             raise ValueError(f"min_text_chars must be an int >= 0, got {self.min_text_chars!r}")
-        for name in ("tables", "sentences"):
+        for name in ("tables", "sentences", "pdfplumber_check"):
             if not isinstance(getattr(self, name), bool):
                 raise ValueError(f"{name} must be True or False, got {getattr(self, name)!r}")
         if not isinstance(self.min_confidence, (int, float)) or isinstance(self.min_confidence, bool) or not 0.0 <= self.min_confidence <= 1.0:

@@ -176,3 +176,27 @@ def test_out_of_scope_papers_have_no_scores(extracted, name: str) -> None:
     r = extracted(name)
     assert r.status in ("ok", "no_findings")
     assert [f for f in r.findings if f.kind == "score"] == []
+
+
+def test_pdfplumber_cross_check_agrees_on_resnet_tables(extracted):
+    """Every score and ops table cell of the ResNet paper reads the same with pdfplumber
+    (raised exponents such as 11.3×10^9 included), so none loses confidence."""
+    r = extracted("1512.03385v1.pdf")
+    checked = [f for f in r.findings if "pdfplumber_check" in f.context]
+    assert len(checked) >= 40
+    assert all(f.context["pdfplumber_check"] == "agree" for f in checked), [
+        (f.context["cell_text"], f.context["pdfplumber_check"]) for f in checked if f.context["pdfplumber_check"] != "agree"]
+
+
+def test_pdfplumber_cross_check_marks_a_disagreeing_cell(corpus_dir):
+    """A finding whose cell text differs from what pdfplumber reads in its box is halved in confidence."""
+    from dataclasses import replace
+
+    from extract.pipeline import cross_check
+
+    r = extract_pdf(corpus_dir / "1512.03385v1.pdf", ExtractSettings(pdfplumber_check=False))
+    f = next(f for f in r.findings if f.kind == "score" and f.method == "table_cell")
+    wrong = replace(f, context=dict(f.context, cell_text="99.9"))
+    out = cross_check(corpus_dir / "1512.03385v1.pdf", [f, wrong])
+    assert out[0].context["pdfplumber_check"] == "agree" and out[0].confidence > f.confidence
+    assert out[1].context["pdfplumber_check"].startswith("disagree") and out[1].confidence == round(f.confidence * 0.5, 3)
