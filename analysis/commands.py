@@ -246,11 +246,20 @@ def register(app: typer.Typer) -> None:
                    f"= {d.chips_ratio * d.time_ratio * d.peak_ratio * d.other_ratio:.4g} = burden ratio {d.burden_ratio:.4g}")
 
     @app.command()
-    def refit(warehouse: WarehouseOpt = db.default_path()) -> None:
-        """Refit every scaling-law form on the curated observations; print the polynomial fits (new ones marked *).
+    def refit(
+        warehouse: WarehouseOpt = db.default_path(),
+        what_if: Annotated[bool, typer.Option("--what-if", help="Also count pending findings; write nothing; show how n, slope and k would move.")] = False,
+    ) -> None:
+        """Refit every scaling-law form on the curated observations (the reference data plus
+        accepted and corrected findings); print the polynomial fits (new ones marked *).
 
-        Example: compute-limits refit --warehouse warehouse.duckdb
+        Example: compute-limits refit --warehouse warehouse.duckdb  (or: compute-limits refit --what-if)
         """
+        if what_if:
+            from flows.review_cli import show_what_if
+
+            show_what_if(warehouse)
+            return
         from flows.cli import _console, _open
         from rich.table import Table
 

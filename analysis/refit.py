@@ -25,8 +25,13 @@ ALL_FIT_COLUMNS: tuple[str, ...] = FIT_COLUMNS + EXTRA_FIT_COLUMNS
 
 
 def curated_observations(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """Return the ``observations`` table as a polars DataFrame (one row per observation)."""
-    return con.sql("SELECT * FROM observations ORDER BY observation_id").pl()
+    """Return the observations a (gated) refit uses, as a polars DataFrame: the ``observations``
+    table (reference data) plus observations assembled from *accepted and corrected* findings
+    (:func:`warehouse.review.observation_frame`); pending, stale and rejected findings never enter.
+    """
+    from warehouse.review import observation_frame
+
+    return observation_frame(con, include_pending=False).sort("observation_id")
 
 
 def fit_id(f: dict[str, Any]) -> str:

@@ -75,7 +75,8 @@ class RunSummary:
             f"- documents extracted: **{c.documents_extracted}**",
             f"- findings added: **{c.findings_new}**",
             f"- fits written: **{c.fits_written}**",
-            f"- findings awaiting review: **{self.pending_findings}**",
+            f"- findings awaiting review: **{self.pending_findings}** (review them: `compute-limits review list`, "
+            "`compute-limits review serve`; a refit uses only accepted and corrected ones)",
             "",
             "| document status | papers |",
             "|---|---|",
@@ -327,11 +328,9 @@ def nightly(
             counts.fits_written = len(added)
             summary.fits = [(f["benchmark"], f["metric"], f["compute_measure"], f.get("model_form", "polynomial"),
                              f["n"], f["slope"], f.get("r2")) for f in added]
-        summary.pending_findings = scalar(
-            con,
-            """SELECT count(*) FROM findings f
-               WHERE NOT EXISTS (SELECT 1 FROM reviews r WHERE r.finding_id = f.finding_id)"""
-        )
+        from warehouse.review import pending_count
+
+        summary.pending_findings = pending_count(con)
         summary.wall_time_s = time.perf_counter() - t0
         load.finish_run(con, run_id, counts)
     except BaseException as exc:

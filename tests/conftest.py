@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -42,3 +43,25 @@ def prefect_harness():
 
     with prefect_test_harness(server_startup_timeout=120):
         yield
+
+
+@pytest.fixture(scope="session")
+def httpserver_listen_address():
+    """Listen on 127.0.0.1 only."""
+    return ("127.0.0.1", 0)
+
+
+@pytest.fixture()
+def fake_arxiv(httpserver, monkeypatch):
+    """A :class:`tests.fakes.FakeArxiv` served on 127.0.0.1, with the project's arXiv settings pointed at it
+    (API and PDF URLs, no politeness delay and short backoff: loopback only)."""
+    from tests.fakes import FakeArxiv
+
+    fake = FakeArxiv()
+    httpserver.expect_request(re.compile(r"^/(api|pdf)/.*")).respond_with_handler(fake.handle)
+    fake.base_url = httpserver.url_for("/").rstrip("/")
+    monkeypatch.setenv("COMPUTE_LIMITS_ARXIV_API_URL", f"{fake.base_url}/api/query")
+    monkeypatch.setenv("COMPUTE_LIMITS_ARXIV_PDF_URL", f"{fake.base_url}/pdf")
+    monkeypatch.setenv("COMPUTE_LIMITS_ARXIV_DELAY_S", "0")
+    monkeypatch.setenv("COMPUTE_LIMITS_ARXIV_BACKOFF_BASE_S", "0.05")
+    return fake

@@ -70,13 +70,21 @@ class FakeArxiv:
 
     entries: list[Entry] = field(default_factory=list)
     api_failures: deque = field(default_factory=deque)
+    api_bodies: deque = field(default_factory=deque)
     api_log: list[str] = field(default_factory=list)
     pdf_log: list[str] = field(default_factory=list)
+    missing_pdfs: set = field(default_factory=set)
+    entry_xml_override: dict = field(default_factory=dict)
+    api_sleep_s: float = 0.0
     base_url: str = ""
 
     def fail_next(self, *statuses: int) -> None:
         """Answer the next API requests with these HTTP statuses, in order."""
         self.api_failures.extend(statuses)
+
+    def answer_next(self, status: int, body: bytes) -> None:
+        """Answer the next API request with this raw status and body (e.g. malformed XML)."""
+        self.api_bodies.append((status, body))
 
     def windows(self) -> list[tuple[str, str]]:
         """The submittedDate windows asked for, in order."""
@@ -87,6 +95,13 @@ class FakeArxiv:
             q = parse_qs(request.query_string.decode())
             query = q.get("search_query", [""])[0]
             self.api_log.append(query)
+            if self.api_sleep_s:
+                import time
+
+                time.sleep(self.api_sleep_s)
+            if self.api_bodies:
+                status, body = self.api_bodies.popleft()
+                return Response(body, status=status, content_type="application/atom+xml")
             if self.api_failures:
                 return Response("rate limited" if self.api_failures[0] == 429 else "unavailable",
                                 status=self.api_failures.popleft())
@@ -98,10 +113,15 @@ class FakeArxiv:
                           key=lambda e: e.published)
             start = int(q.get("start", ["0"])[0])
             size = int(q.get("max_results", ["10"])[0])
-            return Response(_atom(hits[start:start + size], start, len(hits)), content_type="application/atom+xml")
+            body = _atom(hits[start:start + size], start, len(hits))
+            for aid, replacement in self.entry_xml_override.items():  # e.g. drop fields of one entry
+                body = replacement(body, aid)
+            return Response(body, content_type="application/atom+xml")
         if request.path.startswith("/pdf/"):
             key = request.path[len("/pdf/"):]
             self.pdf_log.append(key)
+            if key in self.missing_pdfs:
+                return Response("not found", status=404)
             for e in self.entries:
                 if f"{e.arxiv_id}{e.version}" == key:
                     return Response(e.pdf.read_bytes(), content_type="application/pdf")

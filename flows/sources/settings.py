@@ -109,7 +109,7 @@ class ArxivSettings:
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> ArxivSettings:
         """Build settings from ``COMPUTE_LIMITS_ARXIV_API_URL`` / ``COMPUTE_LIMITS_ARXIV_PDF_URL``
-        (and ``COMPUTE_LIMITS_ARXIV_DELAY_S`` / ``COMPUTE_LIMITS_ARXIV_BACKOFF_BASE_S``, seconds;
+        (and ``COMPUTE_LIMITS_ARXIV_DELAY_S`` / ``_BACKOFF_BASE_S`` / ``_TIMEOUT_S``, seconds;
         a delay under 3 s is still refused unless the API URL is a loopback address).
 
         ``environ`` defaults to ``os.environ``; empty variables are ignored; keyword
@@ -122,7 +122,8 @@ class ArxivSettings:
             if env.get(var, "").strip():
                 values[name] = env[var].strip()
         for var, name in (("COMPUTE_LIMITS_ARXIV_DELAY_S", "delay_seconds"),
-                          ("COMPUTE_LIMITS_ARXIV_BACKOFF_BASE_S", "backoff_base_s")):
+                          ("COMPUTE_LIMITS_ARXIV_BACKOFF_BASE_S", "backoff_base_s"),
+                          ("COMPUTE_LIMITS_ARXIV_TIMEOUT_S", "timeout_s")):
             if env.get(var, "").strip():
                 try:
                     values[name] = float(env[var])
