@@ -3,7 +3,7 @@
 Every benchmark x metric x compute measure x model form (:mod:`analysis.forms`) is fitted; a
 fit is stored only when no row with the same (benchmark, metric, compute_measure, model_form,
 input_hash, code_version) exists, so a refit on unchanged input adds no row. ``fit_id`` is the
-same hash as in :func:`warehouse.load.insert_fits`.
+hash of the fit's identifying fields (:func:`fit_id`).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import polars as pl
 from analysis.constants import FitSettings, load_constants
 from analysis.forms import EXTRA_FIT_COLUMNS, fit_all_forms
 from analysis.measures import with_measures
+from flows.faults import checkpoint
 from warehouse.db import first_row, stable_id, transaction, utcnow
 from warehouse.load import FIT_COLUMNS
 
@@ -36,7 +37,7 @@ def curated_observations(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 
 def fit_id(f: dict[str, Any]) -> str:
     """Return the fits.fit_id of a fit dict: hash of (benchmark, metric, compute_measure,
-    model_form, input_hash, code_version), as :func:`warehouse.load.insert_fits` makes it."""
+    model_form, input_hash, code_version)."""
     return stable_id("fit", f["benchmark"], f["metric"], f["compute_measure"], f["model_form"],
                      f["input_hash"], f["code_version"])
 
@@ -57,6 +58,7 @@ def store_fits(con: duckdb.DuckDBPyConnection, fits: Sequence[dict[str, Any]], r
             fid = fit_id(f)
             if first_row(con, "SELECT 1 FROM fits WHERE fit_id = ?", [fid]):
                 continue
+            checkpoint("refit")
             row = {c: None for c in EXTRA_FIT_COLUMNS}
             row.update(f, fit_id=fid, created_at=now, run_id=run_id)
             if isinstance(row.get("settings"), dict):

@@ -133,9 +133,11 @@ def test_fits_not_duplicated_for_same_input(tmp_path):
                response="log10_error", n=3, slope=-0.1, intercept=0.5, slope_se=0.01, slope_ci_low=-0.12,
                slope_ci_high=-0.08, r2=0.9, implied_power_k=10.0, k_ci_low=8.3, k_ci_high=12.5,
                input_hash="h", code_version="v", observation_ids=["a", "b", "c"])
-    assert load.insert_fits(con, [fit], "r1") == 1
-    assert load.insert_fits(con, [fit], "r2") == 0
-    assert load.insert_fits(con, [dict(fit, input_hash="h2")], "r3") == 1
+    from analysis.refit import store_fits
+
+    assert len(store_fits(con, [fit], "r1")) == 1
+    assert store_fits(con, [fit], "r2") == []
+    assert len(store_fits(con, [dict(fit, input_hash="h2")], "r3")) == 1
 
 
 def test_recorded_run_marks_failure(tmp_path):

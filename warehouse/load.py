@@ -326,33 +326,6 @@ FIT_COLUMNS: tuple[str, ...] = (
 )
 
 
-def insert_fits(con: duckdb.DuckDBPyConnection, fits: Sequence[dict[str, Any]], run_id: str | None) -> int:
-    """Insert fit dicts (keys of :data:`FIT_COLUMNS` but ``fit_id``, ``created_at``, ``run_id``).
-
-    ``fit_id`` is a hash of (benchmark, metric, compute_measure, model_form, input_hash,
-    code_version): a refit on unchanged input adds no row.
-
-    Returns:
-        Number of rows added.
-    """
-    now = utcnow()
-    added = 0
-    with transaction(con):
-        for f in fits:
-            fid = stable_id("fit", f["benchmark"], f["metric"], f["compute_measure"], f["model_form"],
-                            f["input_hash"], f["code_version"])
-            if first_row(con, "SELECT 1 FROM fits WHERE fit_id = ?", [fid]):
-                continue
-            checkpoint("refit")
-            row = dict(f, fit_id=fid, created_at=now, run_id=run_id)
-            con.execute(
-                f"INSERT INTO fits ({', '.join(FIT_COLUMNS)}) VALUES ({', '.join('?' for _ in FIT_COLUMNS)})",
-                [row[c] for c in FIT_COLUMNS],
-            )
-            added += 1
-    return added
-
-
 @contextmanager
 def recorded_run(con: duckdb.DuckDBPyConnection, command: str, source: str | None) -> Iterator[tuple[str, RunCounts]]:
     """Open a ``runs`` row for the block and close it: completed, or failed with the error.

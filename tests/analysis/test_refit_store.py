@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import json
 
 import pytest
@@ -9,7 +11,7 @@ import pytest
 from analysis.history import fits_diff, latest_fits
 from analysis.refit import fit_id, refit
 from warehouse import db
-from warehouse.load import insert_fits
+from warehouse.load import FIT_COLUMNS
 
 pytestmark = pytest.mark.reference
 
@@ -62,14 +64,17 @@ def test_diff_after_a_paper_is_removed(reference_warehouse):
 
 
 def test_version_1_fits_survive_the_migration(tmp_path):
-    """A warehouse whose fits were written by insert_fits (schema v1 columns) reads NULL in the new columns."""
+    """A warehouse whose fits were written with the schema v1 columns only reads NULL in the new columns."""
     w = tmp_path / "w.duckdb"
     con = db.connect(w)
-    insert_fits(con, [{
-        "benchmark": "imagenet", "metric": "top1", "compute_measure": "hardware_burden", "model_form": "polynomial",
-        "response": "log10_error", "n": 3, "slope": -0.1, "intercept": 1.0, "slope_se": 0.01, "slope_ci_low": -0.2,
-        "slope_ci_high": -0.05, "r2": 0.9, "implied_power_k": 10.0, "k_ci_low": 5.0, "k_ci_high": 20.0,
-        "input_hash": "h", "code_version": "0.1.0", "observation_ids": ["a", "b", "c"]}], "r")
+    v1 = {
+        "fit_id": "f1", "benchmark": "imagenet", "metric": "top1", "compute_measure": "hardware_burden",
+        "model_form": "polynomial", "response": "log10_error", "n": 3, "slope": -0.1, "intercept": 1.0,
+        "slope_se": 0.01, "slope_ci_low": -0.2, "slope_ci_high": -0.05, "r2": 0.9, "implied_power_k": 10.0,
+        "k_ci_low": 5.0, "k_ci_high": 20.0, "input_hash": "h", "code_version": "0.1.0",
+        "observation_ids": ["a", "b", "c"], "created_at": datetime(2026, 1, 1), "run_id": "r"}
+    con.execute(f"INSERT INTO fits ({', '.join(FIT_COLUMNS)}) VALUES ({', '.join('?' for _ in FIT_COLUMNS)})",
+                [v1[c] for c in FIT_COLUMNS])  # only the version-1 columns, as a v1 writer did
     con.close()
     con = db.connect(w)  # applies schema.sql again: idempotent
     [f] = latest_fits(con)
