@@ -25,7 +25,8 @@ Within a paper and benchmark, each reference row is paired with at most one obse
 and vice versa, greedily by name similarity (:func:`name_similarity`: equal normalised keys 1.0;
 otherwise, with hyper-parameter brackets such as ``(N = 4, F = 216)`` left out, the share of
 name tokens that agree, a token agreeing with an equal token or one it
-is a prefix of, e.g. ``bert`` ~ ``bertlarge``; the numbers in both names must be the same set;
+is a prefix of, e.g. ``bert`` ~ ``bertlarge`` (but not ``refinedet512`` ~ ``refinedet512plus``: a
+glued ``+`` marks another variant, see :func:`extract.observations.glued_plus`); the numbers in both names must be the same set;
 at least 0.5). Ties (equally similar observation rows, e.g. ``PNASNet-5`` against two
 ``PNASNet-5 (N = .., F = ..)`` rows) go to the row with the highest score: the reference was
 collected from leaderboards (Papers with Code) that list a paper's best variant; then to the
@@ -224,9 +225,9 @@ _SYNONYMS = {"sgl": "single", "ens": "ensemble", "ensembles": "ensemble"}
 
 
 def _tokens(name: str) -> list[str]:
-    from extract.observations import model_key
+    from extract.observations import glued_plus, model_key
 
-    t = re.sub(r"(\d+)\s*-?\s*layers?\b", r"\1", name, flags=re.I)
+    t = re.sub(r"(\d+)\s*-?\s*layers?\b", r"\1", glued_plus(name), flags=re.I)
     toks = [x for x in re.split(r"[^a-z0-9.]+", t.lower()) if x and x != "."]
     toks = [_SYNONYMS.get(x.strip("."), x.strip(".")) for x in toks]
     return [x for x in toks if x and x not in _STOP] or ([model_key(name)] if model_key(name) else [])
@@ -258,7 +259,8 @@ def name_similarity(ref_name: str, obs_name: str) -> float:
         for j, y in enumerate(b):
             if j in used:
                 continue
-            if x == y or (min(len(x), len(y)) >= 2 and not (x.isdigit() or y.isdigit()) and (x.startswith(y) or y.startswith(x))):
+            if x == y or (min(len(x), len(y)) >= 2 and not (x.isdigit() or y.isdigit())
+                          and x.endswith("plus") == y.endswith("plus") and (x.startswith(y) or y.startswith(x))):
                 used.add(j)
                 hits += 1
                 break

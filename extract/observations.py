@@ -9,10 +9,16 @@ Linking rules (each link is recorded in ``raw.links`` with its reason)
 1. **Scores make the rows.** Score findings are grouped by (paper, normalised model label,
    benchmark, metric); a label is normalised by :func:`model_key` (``"ResNet-152"`` =
    ``"ResNet 152"``; ``"152-layer"`` matches any label whose only number is 152, see
-   :func:`labels_match`). When one model has several scores for a metric (two tables, or dev
+   :func:`labels_match`); a column header naming a single-model or ensemble variant (``Single
+   Model EM``, ``Ensemble F1``) is appended to the label, one row per variant. When one model has several scores for a metric (two tables, or dev
    and test columns), the row keeps the most confident one, then a test-set column over a
    dev/validation column, then the first in reading order; the others are listed in
-   ``raw.alternatives``. A sentence score without a model label makes a row named after the paper
+   ``raw.alternatives``. The split comes from the column header, else from a caption that
+   names one split only (``Results on the SQuAD test set``). For benchmarks whose published
+   results are test-set scores (:data:`TEST_SET_BENCHMARKS`: all but ImageNet), a paper that
+   reports test-set scores for a metric has its dev/validation-set scores of that metric left
+   out (a model with dev scores only, e.g. an ablation on the dev set, makes no row): Thompson et
+   al. collected the test-set numbers. A sentence score without a model label makes a row named after the paper
    (``model_name = "(paper)"``) only when no table gives a score for that benchmark.
 2. **Model-level values** (``ops_per_forward_pass``, ``parameters``, with a model label) join a
    row when they sit in the same table row (same page and row text: reason ``same table row``),
@@ -20,7 +26,8 @@ Linking rules (each link is recorded in ``raw.links`` with its reason)
 3. **Paper-level statements** (chip model, chip count, training time, epochs, training-set
    size: sentences, without model label) join the paper's *own* rows: rows whose table row
    carries no citation (``[12]``, ``et al.``) and, when the paper's rows are split by a sentence
-   naming a model size (``big``/``base``/``large`` ...) or a benchmark, only the rows that agree.
+   naming a model size (``big``/``base``/``large``/``mobile`` ...; a row's size from its name, else
+   from its table's caption: ``results in the Large setting``) or a benchmark, only the rows that agree.
    Among several statements of one kind the most specific wins: the one whose clause names the
    row's model size (the size word nearest before the value), then a pre-training statement
    (for pre-trained models the pre-training run is the compute Thompson et al. count), then a
@@ -55,6 +62,9 @@ PAPER_MODEL = "(paper)"
 #: Unreviewed findings below this confidence are not used (a table cell whose pdfplumber
 #: re-reading disagrees has its confidence halved below it: see extract.pipeline.cross_check).
 MIN_CONFIDENCE = 0.5
+#: Benchmarks whose published results are test-set scores (SQuAD's hidden test set, COCO
+#: test-dev, CoNLL-2003 test, WMT newstest2014); ImageNet results are validation-set scores.
+TEST_SET_BENCHMARKS: frozenset[str] = frozenset({"coco", "squad11", "conll2003", "wmt14_en_de", "wmt14_en_fr"})
 #: forward + backward pass = 3 x forward (Thompson et al. 2022, ``fp_bp_ratio``).
 FP_BP_RATIO = 3.0
 #: arXiv abstract page prefix (https://info.arxiv.org/help/arxiv_identifier.html).
@@ -70,7 +80,7 @@ COLUMNS: tuple[str, ...] = (
 
 _CITE_RE = re.compile(r"\[\s*\d+(?:\s*[,\-–]\s*\d+)*\s*\]|\bet al\.?|\(\s*[A-Z][A-Za-z\-]+(?:\s+(?:et al\.?|and\s+[A-Z][a-z]+))?,?\s+(?:19|20)\d\d[a-z]?\s*\)")
 _OWN_RE = re.compile(r"\bours\b|\(ours\)|\bour\b", re.IGNORECASE)
-_SIZE_WORDS = ("big", "base", "large", "small", "tiny", "huge", "medium", "mini", "xlarge")
+_SIZE_WORDS = ("big", "base", "large", "small", "tiny", "huge", "medium", "mini", "xlarge", "mobile")
 _SIZE_RE = re.compile(r"(?<![A-Za-z])(" + "|".join(_SIZE_WORDS) + r")(?![a-z])|(?<=[A-Z])(" + "|".join(w.upper() for w in _SIZE_WORDS) + r")(?![a-z])", re.IGNORECASE)
 _TEST_RE = re.compile(r"\btest(?:-?dev|-?std)?\b", re.IGNORECASE)
 _DEV_RE = re.compile(r"\b(?:dev|val|validation)\b", re.IGNORECASE)
@@ -89,14 +99,27 @@ def model_key(label: str | None) -> str:
     and the like removed, ``N-layer`` -> ``N``, only letters and digits kept.
 
     ``"ResNet-152"``, ``"ResNet 152"`` and ``"ResNet_152 [12]"`` all give ``"resnet152"``;
-    None or "" gives "".
+    a ``+`` glued to the name stays (``"RefineDet512+"`` -> ``"refinedet512plus"``, another
+    model than ``"RefineDet512"``); None or "" gives "".
     """
     if not label:
         return ""
     t = _CITE_RE.sub(" ", label)
     t = re.sub(r"\(\s*ours\s*\)|\bours\b", " ", t, flags=re.IGNORECASE)
     t = re.sub(r"(\d+)\s*-?\s*layers?\b", r"\1", t, flags=re.IGNORECASE)
+    t = glued_plus(t)
     return re.sub(r"[^a-z0-9.]+", "", t.lower()).strip(".")
+
+
+_GLUED_PLUS_RE = re.compile(r"(?<=[A-Za-z0-9])(\++)(?=\s|\(|$|[,;*∗†])")
+
+
+def glued_plus(label: str) -> str:
+    """Given a model label, return it with a ``+`` glued to the end of a name written as the
+    word ``plus`` (``"RefineDet512+ (ResNet-101)"`` -> ``"RefineDet512plus (ResNet-101)"``): papers
+    mark a variant that way (multi-scale testing, an improved version: ``R-net+``, ``OHEM++``),
+    so it names another model; a free-standing ``+`` (``"ResNeXt-101 + CutMix"``) is left."""
+    return _GLUED_PLUS_RE.sub(lambda m: "plus" * len(m.group(1)), label)
 
 
 def _numbers(label: str) -> set[str]:
@@ -144,10 +167,31 @@ def _order(f: dict[str, Any]) -> tuple:
     return (f.get("page") or 0, f.get("bbox_top") or 0.0, f.get("bbox_x0") or 0.0)
 
 
+_TEST_DEV_RE = re.compile(r"\btest[\s-]?dev", re.IGNORECASE)  # COCO's test-dev is a test split
+_CAPTION_TEST_RE = re.compile(r"\btest(?:-?dev|-?std)?\s*(?:set|data|split|server)?\b|\btest-dev\d*\b|\bnewstest\d*", re.IGNORECASE)
+_CAPTION_DEV_RE = re.compile(r"\b(?:dev(?:elopment)?|val(?:idation)?|minival|held-out)\s*(?:set|data|split)\b|\bminival\b", re.IGNORECASE)
+
+
+def score_split(f: dict[str, Any]) -> str | None:
+    """Given a score finding (``_ctx`` or ``context`` holding the table ``column`` and
+    ``caption``), return the data split it reports: ``"test"`` or ``"dev"`` from the column
+    header (``Test EM``, ``Dev F1``), else from the caption when it names one split only
+    (``Results on the SQuAD test set``, ``Ablations on the SQuAD dev set``), else None."""
+    ctx = f.get("_ctx") if "_ctx" in f else _ctx(f)
+    col = _TEST_DEV_RE.sub("test", f"{ctx.get('column') or ''}")
+    t, d = bool(_TEST_RE.search(col)), bool(_DEV_RE.search(col))
+    if t != d:
+        return "test" if t else "dev"
+    cap = _TEST_DEV_RE.sub("test", f"{ctx.get('caption') or ''}")
+    t, d = bool(_CAPTION_TEST_RE.search(cap)), bool(_CAPTION_DEV_RE.search(cap))
+    if t != d:
+        return "test" if t else "dev"
+    return None
+
+
 def _score_rank(f: dict[str, Any]) -> tuple:
-    ctx = f.get("_ctx", {})
-    col = f"{ctx.get('column', '')}"
-    split = 0 if _TEST_RE.search(col) else 1 if not _DEV_RE.search(col) else 2
+    sp = score_split(f)
+    split = 0 if sp == "test" else 2 if sp == "dev" else 1
     return (-(f.get("confidence") or 0.0), split, *_order(f))
 
 
@@ -166,7 +210,7 @@ def _ctx(f: dict[str, Any]) -> dict[str, Any]:
 def _statement_rank(f: dict[str, Any], row: _Row, kinds_in_sentence: dict[str, set[str]]) -> tuple:
     kinds = kinds_in_sentence.get(f.get("source_text") or "", set())
     setup = len(kinds & {"chip_model", "chip_count", "training_time"})
-    names_row = 1 if _statement_sizes(f) & _sizes(row.model_name) else 0
+    names_row = 1 if _statement_sizes(f) & _row_sizes(row) else 0
     pre = 1 if f["_ctx"].get("phase") == "pretraining" else 0
     return (-names_row, -pre, -setup, -(f.get("confidence") or 0.0), *_order(f))
 
@@ -175,6 +219,12 @@ def _sizes(text: str) -> set[str]:
     """Given text, return the model-size words it holds (``big``, ``base``, ``large`` ...; also
     glued to a capitalised name, ``BERTLARGE``), lower case."""
     return {(m.group(1) or m.group(2)).lower() for m in _SIZE_RE.finditer(text)}
+
+
+def _row_sizes(row: _Row) -> set[str]:
+    """Given a row, return the model sizes it names: from its model name, else from the caption
+    of its table (``ImageNet classification results in the Large setting``)."""
+    return _sizes(row.model_name) or _sizes(f"{row.score.get('_ctx', {}).get('caption') or ''}")
 
 
 def _statement_sizes(f: dict[str, Any]) -> set[str]:
@@ -200,8 +250,8 @@ def _applies(f: dict[str, Any], row: _Row, paper_rows: list[_Row]) -> tuple[bool
     """Given a paper-level finding and a row, return (applies, reason)."""
     s = f.get("source_text") or ""
     sizes = _statement_sizes(f)
-    row_sizes = _sizes(row.model_name)
-    all_sizes = set().union(*(_sizes(r.model_name) for r in paper_rows)) if paper_rows else set()
+    row_sizes = _row_sizes(row)
+    all_sizes = set().union(*(_row_sizes(r) for r in paper_rows)) if paper_rows else set()
     if sizes and all_sizes & sizes and len(all_sizes) > 1:
         # the paper's rows differ by size and the sentence names one: only those rows
         if not (sizes & row_sizes):
@@ -276,22 +326,43 @@ def assemble(findings: list[dict[str, Any]], papers: dict[str, dict[str, Any]],
     return rows_out
 
 
+_VARIANT_RE = re.compile(r"\b(single(?:\s+model)?|ensemble)\b", re.IGNORECASE)
+
+
+def _with_column_variant(label: str | None, ctx: dict[str, Any]) -> str | None:
+    """Given a score's model label and context, return the label with the single-model /
+    ensemble variant its column header names appended (``"BIDAF (Ours)"`` under ``Ensemble EM``
+    -> ``"BIDAF (Ours) (Ensemble)"``): one label row then makes two models, as the paper means;
+    unchanged when the label already names a variant or the column names none."""
+    if not label:
+        return label
+    m = _VARIANT_RE.search(f"{ctx.get('column') or ''}")
+    if m is None or _VARIANT_RE.search(label) or re.search(r"\b(?:sgl|ens)\b", label, re.IGNORECASE):
+        return label
+    return f"{label} ({m.group(1)})"
+
+
 def _score_rows(paper_id: str, fs: list[dict[str, Any]]) -> list[_Row]:
     groups: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
     names: dict[tuple[str, str, str], str] = {}
     for f in fs:
         if f["kind"] != "score" or f.get("value") is None:
             continue
-        label = f.get("model_label")
+        label = _with_column_variant(f.get("model_label"), f["_ctx"])
         key = model_key(label) if label else ""
         g = (key, f["benchmark"], f["metric"])
         groups.setdefault(g, []).append(f)
         names.setdefault(g, label or PAPER_MODEL)
     table_benches = {b for (k, b, _m) in groups if k}
+    tested = {(b, m) for (k, b, m), ms in groups.items() if k and any(score_split(f) == "test" for f in ms)}
     rows: list[_Row] = []
     for (key, bench, metric), members in groups.items():
         if not key and bench in table_benches:
             continue  # sentence scores only where no table gives the benchmark
+        if bench in TEST_SET_BENCHMARKS and (bench, metric) in tested and key:
+            members = [f for f in members if score_split(f) != "dev"]
+            if not members:
+                continue  # dev-set only, and the paper reports test-set results: see rule 1
         members.sort(key=_score_rank)
         best = members[0]
         own = is_own_row(best.get("source_text"), best.get("model_label")) if key else True

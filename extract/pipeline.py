@@ -137,10 +137,13 @@ def _extract_open(pdf, p: Path, settings: ExtractSettings, t0: float, chips, bui
     stamp = find_arxiv_stamp(texts[0])
     result = DocumentResult(status="ok", pages=n_pages, title=guess_title(texts[0]),
                             arxiv_stamp=f"{stamp[0]}{stamp[1] or ''}" if stamp else None)
+    from extract.scores import paper_benchmarks
+
     refs = reference_lines(texts)
+    bodies = [blank_lines(raw, refs[i]) for i, raw in enumerate(texts)]
+    benchmarks = paper_benchmarks("\n".join(bodies))
     findings: list[Finding] = []
-    for i, raw in enumerate(texts):
-        text = blank_lines(raw, refs[i])
+    for i, text in enumerate(bodies):
         flat = text.replace("\n", " ")
         wants_table = settings.tables and bool(_TABLE_PAGE_RE.search(text))
         wants_sent = False
@@ -167,7 +170,7 @@ def _extract_open(pdf, p: Path, settings: ExtractSettings, t0: float, chips, bui
             findings.extend(sentence_scores(lflat, lspans, layout, i + 1))
         if wants_table:
             for table in find_tables(layout):
-                findings.extend(table_scores(table))
+                findings.extend(table_scores(table, benchmarks=benchmarks))
                 findings.extend(table_complexity(table, layout))
     if settings.pdfplumber_check:
         findings = cross_check(p, findings)

@@ -131,15 +131,84 @@ def _column_variant(header: str) -> str:
     return rest
 
 
-def table_scores(table: Table, extractor: str = "table.score") -> list[Finding]:
-    """Given a :class:`Table`, return score findings for cells whose benchmark and metric are clear."""
+#: Datasets other than the six benchmarks that tables report with the same column names
+#: (top-1/top-5, COCO-style AP, EM/F1): a table naming one is never assigned a benchmark by its columns.
+_OTHER_DATASET_RE = re.compile(
+    r"CIFAR|SVHN|MNIST|Places|Kinetics|iNat|JFT|Food-?101|Flowers|Caltech|Stanford|Oxford|Pets|Birds|CUB|"
+    r"\bVOC\b|PASCAL|KITTI|Cityscapes|LVIS|Objects365|Open\s?Images|ADE20K|WIDER|CrowdHuman|"
+    r"TriviaQA|NewsQA|MS\s?MARCO|SearchQA|HotpotQA|Natural\s+Questions|CoQA|QuAC|WikiQA|CNN|Daily\s?Mail|"
+    r"SQuAD\s*(?:v\s*)?2|Tiny|ImageNet[- ]?(?:V2|C|A|R|21[kK]|22[kK])",
+    re.IGNORECASE,
+)
+
+
+def paper_benchmarks(text: str) -> frozenset[str]:
+    """Given a paper's body text (references left out), return the benchmarks it names, as
+    evidence for tables whose caption names none (:func:`inferred_benchmark`): ``imagenet``
+    (ImageNet/ILSVRC), ``coco``, ``squad11`` (SQuAD named, SQuAD 2.0 never)."""
+    found = set()
+    if _IMAGENET_RE.search(text):
+        found.add("imagenet")
+    if _COCO_RE.search(text):
+        found.add("coco")
+    if _SQUAD_RE.search(text) and not _SQUAD2_RE.search(text):
+        found.add("squad11")
+    return frozenset(found)
+
+
+_AP_VARIANT_HEADER_RE = re.compile(r"AP\s*_?\^?(?:50|75|S|M|L)\b")
+
+
+def inferred_benchmark(table: Table, col_header: str, benchmarks: frozenset[str]) -> tuple[str, str] | None:
+    """Given a table whose caption and header name no benchmark, one of its column headers and the
+    benchmarks the paper names (:func:`paper_benchmarks`), return ``(benchmark, reason)`` when the
+    columns are that benchmark's own reporting pattern, else None:
+
+    * ``imagenet``: the column header says top-1 or top-5 (ImageNet's metrics; other
+      classification sets report plain accuracy/error), the paper names ImageNet;
+    * ``coco``: an ``AP`` column beside ``AP50``/``AP75`` or ``APS``/``APM``/``APL`` columns
+      (COCO's metric set), the paper names COCO;
+    * ``squad11``: ``EM`` and ``F1`` columns (SQuAD's pair), the paper names SQuAD and never
+      SQuAD 2.0.
+
+    Never when the caption or header names another dataset (CIFAR, VOC, TriviaQA ...) or the paper
+    names none of the benchmark."""
+    ctx = f"{table.caption} {table.header}"
+    if _OTHER_DATASET_RE.search(ctx):
+        return None
+    headers = [c.header for c in table.columns]
+    if "imagenet" in benchmarks and _TOPK_RE.search(col_header) and re.search(r"top", col_header, re.I):
+        return "imagenet", "top-1/top-5 column in a paper that names ImageNet; no other dataset named by the table"
+    if "coco" in benchmarks and re.search(r"\bAP\b", col_header) and not _AP_VARIANT_HEADER_RE.search(col_header):
+        variants = {m.group(0).replace(" ", "") for h in headers for m in _AP_VARIANT_HEADER_RE.finditer(h)}
+        if len(variants) >= 2:
+            return "coco", f"AP column beside {sorted(variants)} (COCO's metric set) in a paper that names COCO"
+    if "squad11" in benchmarks and re.search(r"\bEM\b|\bF1\b", col_header):
+        if any(re.search(r"\bEM\b", h) for h in headers) and any(re.search(r"\bF1\b", h) for h in headers):
+            return "squad11", "EM and F1 columns in a paper that names SQuAD (never SQuAD 2.0)"
+    return None
+
+
+def table_scores(table: Table, extractor: str = "table.score",
+                 benchmarks: frozenset[str] = frozenset()) -> list[Finding]:
+    """Given a :class:`Table`, return score findings for cells whose benchmark and metric are clear.
+
+    ``benchmarks``: the benchmarks the paper names (:func:`paper_benchmarks`); a table whose
+    caption and header name none may then be assigned one by its columns
+    (:func:`inferred_benchmark`; lower confidence, the reason in ``context``)."""
     out: list[Finding] = []
     table_ctx = f"{table.caption} {table.header}"
     if _REVERSE_RE.search(table_ctx) and not (_EN_DE_RE.search(table_ctx) or _EN_FR_RE.search(table_ctx)):
         return out
     picked: list = []
+    inferred: dict[int, str] = {}
     for col in table.columns:
         bms = table_benchmark(col.header, table_ctx)
+        if not bms and benchmarks:
+            inf = inferred_benchmark(table, col.header, benchmarks)
+            if inf:
+                bms = [inf[0]]
+                inferred[col.index] = inf[1]
         if not bms:
             continue
         h = col.header
@@ -194,7 +263,7 @@ def table_scores(table: Table, extractor: str = "table.score") -> list[Finding]:
                     continue  # an integer among decimals: a header row of counts, not a score
                 if not label or set(label.replace(" ", "")) <= set("Xx✓✗×-–√"):
                     continue  # check-mark rows of an ablation grid
-                if re.fullmatch(r"[\s\d.,=:;()\-+α-ωΑ-Ω]*", label):
+                if re.fullmatch(r"[\s\d.,=:;()\[\]\-+α-ωΑ-Ω]*", label):
                     continue  # a hyperparameter value (sweep tables), not a model
                 if benchmark == "imagenet":
                     variant = _column_variant(col.header)
@@ -208,9 +277,12 @@ def table_scores(table: Table, extractor: str = "table.score") -> list[Finding]:
                 value = 100.0 - v if is_error else v
                 ctx = {"caption": table.caption[:300], "column": col.header, "table_header": table.header[:300],
                        "label_header": table.label_header, "cell_text": cell.text, "repeated_header": repeated}
+                conf = 0.6 if repeated else 0.9 if table_benchmark(col.header, "") else 0.8
+                if col.index in inferred:
+                    ctx["benchmark_inferred"] = inferred[col.index]
+                    conf = 0.6
                 out.append(_score(ctx, benchmark, metric, value, "error" if is_error else None, table.page,
-                                  cell.bbox, row.text, label, "table_cell", extractor,
-                                  0.6 if repeated else 0.9 if table_benchmark(col.header, "") else 0.8))
+                                  cell.bbox, row.text, label, "table_cell", extractor, conf))
     return out
 
 

@@ -5,7 +5,9 @@ Each rule is a regular expression over one sentence of flattened page text plus 
 Rules and the choices they make:
 
 * chip count: the number right before a chip or ``GPUs``/``TPUs`` (``8 NVIDIA P100 GPUs``,
-  ``eight GPUs``, ``two GTX 580 3GB GPUs``, ``8-GPU``); TPU cores count half (``a TPUv3 pod with
+  ``eight GPUs``, ``two GTX 580 3GB GPUs``, ``8-GPU``), or before workers/replicas that name
+  their device (``16 GPU asynchronous workers``, ``100 P100 workers``; a sentence about SGD
+  workers or the batch size is about training); TPU cores count half (``a TPUv3 pod with
   512 cores`` -> 256 chips, 2 cores per chip).
 * training time: ``N unit`` or ``N to M units`` (the upper end stored, both bounds in ``context``:
   a range such as "2-3 weeks depending on the architecture" spans the paper's models and the
@@ -34,10 +36,10 @@ from extract.units import (
 )
 from extract.version import EXTRACTOR_VERSION
 
-_TRAIN_RE = re.compile(r"\b(?:train|trained|training|trains|pre-?train\w*|fine-?tun\w*|took|takes|converge\w*|learn\w*|optimi[sz]\w*)\b", re.IGNORECASE)
+_TRAIN_RE = re.compile(r"\b(?:train|trained|training|trains|pre-?train\w*|fine-?tun\w*|took|takes|converge\w*|learn\w*|optimi[sz]\w*|SGD|(?:mini-?)?batch\s+size|workers)\b", re.IGNORECASE)
 _INFER_RE = re.compile(
     r"\b(?:inference|test(?:ing)?[\s-]time|runs? at|fps|frames per second|latency|throughput|per image|speed of|images/s|"
-    r"real[\s-]time|on a mobile|CPU time|decoding speed|words per second)\b",
+    r"real[\s-]time|on a mobile|CPU time|decoding speed|words per second|speed\s+(?:is|was)\s+(?:evaluated|measured|tested))\b",
     re.IGNORECASE,
 )
 _HEDGE_BEFORE_RE = re.compile(r"(?:at most|less than|fewer than|under|up to|within|more than|at least|over|than|only about)\s*$", re.IGNORECASE)
@@ -46,7 +48,8 @@ _PHASE_PRE_RE = re.compile(r"pre-?train", re.IGNORECASE)
 _PHASE_FT_RE = re.compile(r"fine-?tun", re.IGNORECASE)
 _DELTA_BEFORE_RE = re.compile(r"(?:reduc\w*|sav\w*|additional|extra|increase\w*|overhead|fewer|less|more|by|adds?|added|cut|drop\w*|plus|[+\-−])\s+(?:of\s+|only\s+|about\s+|approximately\s+|roughly\s+|~)?$", re.IGNORECASE)
 
-_DEVICE = r"(?:GPU\s+cards|GPUs?|graphics\s+cards|cards|TPU\s+(?:chips|devices|boards)|TPUs?|chips)"
+_DEVICE = (r"(?:(?:GPU|TPU)\s+(?:(?:a?synchronous|a?sync)\s+)?(?:workers|replicas)|GPU\s+cards|GPUs?|graphics\s+cards|cards"
+           r"|TPU\s+(?:chips|devices|boards)|TPUs?|chips|(?:a?synchronous\s+)?(?:workers|replicas))")
 _MID_TOKEN = (
     r"(?:NVIDIA|Nvidia|NVidia|nVidia|Tesla|GeForce|GTX|RTX|Titan|TITAN|Cloud|Google|Quadro|Ti|Xp?|Black|"
     r"Pascal|Maxwell|Volta|Kepler|SXM2?|PCIe|\(?\d{1,3}\s?GB\)?|\d{1,3}GB|[A-Za-z]{1,2}\d{2,4}[A-Za-z]?|\d{3,4}|v\d|TPU\s?v\d|TPUv\d|V)"
@@ -161,8 +164,8 @@ def hardware_findings(s: str, emit: _Emitter, chips: tuple[Chip, ...] | None = N
         is_tpu = "TPU" in m.group("dev") or (chip is not None and chip.chip.kind == "tpu")
         if raw.lower() in ("a", "an", "single") and chip is None and "single" not in s[max(0, m.start() - 8):m.end()].lower():
             continue
-        if m.group("dev").lower().startswith(("cards", "chips")) and chip is None:
-            continue
+        if m.group("dev").lower().startswith(("cards", "chips", "workers", "replicas", "synchronous", "asynchronous")) and chip is None:
+            continue  # "8 workers", "4 cards": a device only when a chip is named ("50 P100 workers")
         try:
             n = _count(raw)
         except ValueError:
