@@ -1,0 +1,201 @@
+"""Rules of extractor 0.4.0: glued '+' variants, dev vs test splits, single/ensemble columns,
+benchmarks inferred from column patterns, workers as devices, sizes named by table captions."""
+
+from __future__ import annotations
+
+import pytest
+
+from extract.chips import find_chips
+from extract.evaluate import name_similarity
+from extract.observations import assemble, glued_plus, model_key, score_split
+from extract.scores import inferred_benchmark, paper_benchmarks, table_scores
+from extract.sentences import _Emitter, hardware_findings
+from extract.tables import Cell, Column, Row, Table
+
+PAPERS = {"p": {"arxiv_id": "0000.00000", "title": "A paper", "abs_url": None, "published_at": None}}
+
+
+def _f(fid, kind, value=None, **kw):
+    base = {"finding_id": fid, "paper_id": "p", "kind": kind, "value": value, "value_text": None,
+            "unit": "%", "model_label": None, "benchmark": None, "metric": None, "reported_as": None, "page": 1,
+            "bbox_x0": 0.0, "bbox_top": 0.0, "source_text": "", "method": "table_cell", "confidence": 0.85,
+            "extractor": "t", "context": {}}
+    base.update(kw)
+    return base
+
+
+# --- glued '+' --------------------------------------------------------------------------------
+
+def test_glued_plus_names_another_model():
+    assert model_key("RefineDet512+ (ResNet-101)") == "refinedet512plusresnet101"
+    assert model_key("RefineDet512 (ResNet-101)") == "refinedet512resnet101"
+    assert model_key("OHEM++ [41]") == "ohemplusplus"
+    assert glued_plus("ResNeXt-101 + CutMix") == "ResNeXt-101 + CutMix"
+    assert glued_plus("BiDAF+ELMo (Single)") == "BiDAF+ELMo (Single)"
+
+
+def test_glued_plus_in_evaluation_pairing():
+    assert name_similarity("RefineDet512+ (ResNet-101)", "RefineDet512+ (ResNet-101)") == 1.0
+    assert name_similarity("RefineDet512+ (ResNet-101)", "RefineDet512 (ResNet-101)") < 1.0
+
+
+def test_plus_rows_are_kept_apart():
+    fs = [_f("a", "score", 36.4, model_label="RefineDet512 (ResNet-101)", benchmark="coco", metric="box_ap"),
+          _f("b", "score", 41.8, model_label="RefineDet512+ (ResNet-101)", benchmark="coco", metric="box_ap", bbox_top=10.0)]
+    rows = {r["model_name"]: r["score"] for r in assemble(fs, PAPERS)}
+    assert rows == {"RefineDet512 (ResNet-101)": 36.4, "RefineDet512+ (ResNet-101)": 41.8}
+
+
+# --- dev vs test --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("column", "caption", "split"), [
+    ("Test EM 10th, 2018)", "", "test"),
+    ("Dev F1 10th, 2018)", "", "dev"),
+    ("EM", "Table 1: (b) Ablations on the SQuAD dev set", "dev"),
+    ("EM", "Table 1: (a) Results on the SQuAD test set", "test"),
+    ("AP", "Table 2: Detection results on MS COCO test-dev set.", "test"),
+    ("AP", "Results on COCO minival", "dev"),
+    ("F1", "Table 3: SQuAD results", None),
+])
+def test_score_split(column, caption, split):
+    assert score_split({"context": {"column": column, "caption": caption}}) == split
+
+
+def test_dev_only_rows_dropped_when_the_paper_reports_test_scores():
+    """BERT Table 2 layout: BERTLARGE (Single) has dev scores only; the TriviaQA row has both."""
+    fs = []
+    for i, (label, dev, test) in enumerate([("BERTLARGE (Single)", 84.1, None), ("BERTLARGE (Sgl.+TriviaQA)", 84.2, 85.1)]):
+        fs.append(_f(f"d{i}", "score", dev, model_label=label, benchmark="squad11", metric="em", bbox_top=i * 10.0,
+                     context={"column": "Dev EM"}))
+        if test is not None:
+            fs.append(_f(f"t{i}", "score", test, model_label=label, benchmark="squad11", metric="em", bbox_top=i * 10.0,
+                         bbox_x0=100.0, context={"column": "Test EM"}))
+    rows = {r["model_name"]: r["score"] for r in assemble(fs, PAPERS)}
+    assert rows == {"BERTLARGE (Sgl.+TriviaQA)": 85.1}
+
+
+def test_imagenet_validation_scores_are_kept():
+    fs = [_f("a", "score", 78.57, model_label="ResNet-152", benchmark="imagenet", metric="top1",
+             context={"column": "top-1 err.", "caption": "Error rates on the ImageNet validation set"}),
+          _f("b", "score", 80.0, model_label="ResNet (ILSVRC'15)", benchmark="imagenet", metric="top1",
+             context={"column": "top-1 err.", "caption": "Error rates on the ImageNet test set"})]
+    assert sorted(r["score"] for r in assemble(fs, PAPERS)) == [78.57, 80.0]
+
+
+def test_single_and_ensemble_columns_make_two_rows():
+    fs = [_f("a", "score", 68.0, model_label="BIDAF (Ours)", benchmark="squad11", metric="em",
+             context={"column": "Single Model EM"}),
+          _f("b", "score", 73.3, model_label="BIDAF (Ours)", benchmark="squad11", metric="em", bbox_x0=50.0,
+             context={"column": "Ensemble EM"})]
+    rows = {r["model_name"]: r["score"] for r in assemble(fs, PAPERS)}
+    assert rows == {"BIDAF (Ours) (Single Model)": 68.0, "BIDAF (Ours) (Ensemble)": 73.3}
+    assert name_similarity("BiDAF (single model)", "BIDAF (Ours) (Single Model)") == 1.0
+
+
+# --- model size named by the table caption --------------------------------------------------------
+
+def test_statement_naming_the_setting_of_a_tables_caption():
+    """PNASNet: '50 P100 workers' in the Mobile setting, '100' in the Large setting."""
+    s_mob = "In the Mobile setting, we use distributed synchronous SGD with 50 P100 workers."
+    s_large = "In the Large setting, we use 100 P100 workers."
+    fs = [_f("m", "score", 74.2, model_label="PNASNet-5 (N = 3, F = 54)", benchmark="imagenet", metric="top1", page=14,
+             context={"caption": "Table 4. ImageNet classification results in the Mobile setting."}),
+          _f("l", "score", 82.9, model_label="PNASNet-5 (N = 4, F = 216)", benchmark="imagenet", metric="top1", page=14,
+             bbox_top=300.0, context={"caption": "Table 5. ImageNet classification results in the Large setting."}),
+          _f("c1", "chip_count", 50.0, unit="count", page=13, method="sentence", source_text=s_mob,
+             context={"match": "50 P100 workers", "device": "gpu"}),
+          _f("c2", "chip_count", 100.0, unit="count", page=13, bbox_top=20.0, method="sentence", source_text=s_large,
+             context={"match": "100 P100 workers", "device": "gpu"})]
+    rows = {r["model_name"]: r["chip_count"] for r in assemble(fs, PAPERS)}
+    assert rows == {"PNASNet-5 (N = 3, F = 54)": 50.0, "PNASNet-5 (N = 4, F = 216)": 100.0}
+
+
+# --- workers as devices -----------------------------------------------------------------------------
+
+def _hw(s):
+    out = []
+    hardware_findings(s, _Emitter(out, None, 1, 0, s))
+    return [(f.kind, f.value, f.value_text) for f in out]
+
+
+def test_workers_that_name_their_device():
+    assert _hw("We use 16 GPU asynchronous workers, and a batch size of 96.") == [("chip_count", 16.0, None)]
+    assert _hw("In the Large setting, we use 100 P100 workers.") == [
+        ("chip_model", None, "nvidia-tesla-p100"), ("chip_count", 100.0, None)]
+    assert _hw("We train with 8 workers.") == []
+
+
+def test_inference_speed_sentence_is_not_training_hardware():
+    assert _hw("The speed is evaluated with batch size 1 on a machine with NVIDIA Titan X, CUDA 8.0 and cuDNN v6.") == []
+
+
+def test_rtx_2070_in_chip_table():
+    found = find_chips("trained on a single RTX 2070 GPU")
+    assert [m.chip.key for m in found] == ["nvidia-geforce-rtx-2070"]
+    assert found[0].chip.peak_fp32_flops_per_s == 7.465e12
+    assert [m.chip.key for m in find_chips("an RTX 2080 Ti")] == ["nvidia-geforce-rtx-2080-ti"]
+
+
+# --- benchmark inferred from the columns ------------------------------------------------------------
+
+def _table(caption, header, headers, rows):
+    cols = [Column(i, 100.0 + 40 * i, 130.0 + 40 * i, h) for i, h in enumerate(headers)]
+    rs = [Row(label, [Cell(t, float(t), "", (0, 0, 1, 1), i) for i, t in enumerate(vals)], f"{label} {' '.join(vals)}", (0, 0, 1, 1))
+          for label, vals in rows]
+    return Table(3, caption, header, "", cols, rs)
+
+
+def test_paper_benchmarks():
+    assert paper_benchmarks("We evaluate on ImageNet and MS COCO.") == frozenset({"imagenet", "coco"})
+    assert paper_benchmarks("SQuAD v1.1 and SQuAD 2.0") == frozenset()
+    assert paper_benchmarks("the SQuAD dataset") == frozenset({"squad11"})
+
+
+def test_coco_metric_set_infers_coco():
+    t = _table("Table 3. Ok, YOLOv3 is doing alright.", "backbone AP AP50 AP75 APS APM APL",
+               ["AP", "AP50", "AP75", "APS", "APM", "APL"],
+               [("YOLOv3 608 × 608 (Darknet-53)", ["33.0", "57.9", "34.4", "18.3", "35.4", "41.9"])])
+    assert inferred_benchmark(t, "AP", frozenset()) is None
+    fs = table_scores(t, benchmarks=frozenset({"coco"}))
+    assert [(f.model_label, f.benchmark, f.metric, f.value, f.confidence) for f in fs] == [
+        ("YOLOv3 608 × 608 (Darknet-53)", "coco", "box_ap", 33.0, 0.6)]
+    assert "COCO's metric set" in fs[0].context["benchmark_inferred"]
+    assert table_scores(_table("Results on PASCAL VOC", t.header, [c.header for c in t.columns],
+                               [("X", ["33.0", "57.9", "34.4", "18.3", "35.4", "41.9"])]), benchmarks=frozenset({"coco"})) == []
+
+
+def test_top1_column_infers_imagenet_unless_another_dataset_is_named():
+    rows = [("ShuffleNet v2 2x", ["25.1", "591"])]
+    t = _table("Table 8: Comparison of several network architectures.", "Model Top-1 err. (%) MFLOPs",
+               ["Top-1 err. (%)", "MFLOPs"], rows)
+    fs = table_scores(t, benchmarks=frozenset({"imagenet"}))
+    assert [(f.model_label, f.metric, f.value, f.reported_as) for f in fs] == [("ShuffleNet v2 2x", "top1", 74.9, "error")]
+    cifar = _table("Table 5. CIFAR-10 Results (Test Top-1 Accuracy)", "", ["Top-1 Acc.", "MFLOPs"], [("ResNet", ["92.0", "591"])])
+    assert table_scores(cifar, benchmarks=frozenset({"imagenet"})) == []
+
+
+def test_em_f1_columns_infer_squad():
+    t = _table("Table 1: Our results.", "EM F1", ["EM", "F1"], [("R-net+ (single model)", ["72.3", "80.7"])])
+    fs = table_scores(t, benchmarks=frozenset({"squad11"}))
+    assert [(f.metric, f.value) for f in fs] == [("em", 72.3), ("f1", 80.7)]
+    assert table_scores(t, benchmarks=frozenset({"imagenet"})) == []
+
+
+# --- real corpus pages ------------------------------------------------------------------------------
+
+def test_yolov3_table3_on_coco(extracted):
+    r = extracted("1804.02767.pdf")
+    got = [(f.model_label, f.value) for f in r.findings if f.kind == "score" and f.benchmark == "coco" and f.page == 3]
+    assert ("YOLOv3 608 × 608 (Darknet-53)", 33.0) in got
+    assert ("RetinaNet (ResNeXt-101-FPN)", 40.8) in got
+
+
+def test_mobilenetv2_gpu_workers(extracted):
+    r = extracted("1801.04381v3.pdf")
+    assert [(f.value, f.page) for f in r.findings if f.kind == "chip_count"] == [(16.0, 6)]
+
+
+def test_pnasnet_p100_workers(extracted):
+    r = extracted("1712.00559v3.pdf")
+    counts = sorted(f.value for f in r.findings if f.kind == "chip_count" and f.page == 13)
+    assert counts == [50.0, 100.0]
