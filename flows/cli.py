@@ -77,7 +77,9 @@ def configure_prefect(verbose: bool = False) -> None:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
     if not verbose:
-        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+        # our summary or one-line error says what happened; Prefect's own logs (with tracebacks
+        # of failed tasks) are for --verbose
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
 
 
 @app.command()
@@ -94,7 +96,7 @@ def nightly(
     cache_dir: Annotated[Path, typer.Option(help="Cache folder for downloaded PDFs.")] = Path(".cache/pdfs"),
     refit: Annotated[bool, typer.Option("--refit/--no-refit", help="Refit the scaling laws at the end.")] = True,
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show a progress bar.")] = True,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs (per-paper lines, retries, tracebacks of failed tasks).")] = False,
     task_runner: Annotated[str, typer.Option(help="Extraction fan-out: threads, or dask (prefect-dask).")] = "threads",
     dask_address: Annotated[Optional[str], typer.Option(help="Existing Dask scheduler, e.g. tcp://10.0.0.5:8786 (with --task-runner dask).")] = None,
     config: Annotated[Optional[Path], typer.Option(help="Harvest config TOML (default: the shipped flows/harvest.toml).")] = None,

@@ -99,7 +99,23 @@ class RunSummary:
 # ------------------------------------------------------------------------------------ tasks
 
 
-@task(name="harvest", retries=2, retry_delay_seconds=10, cache_policy=NO_CACHE)
+def retry_if_transient(task: Any, task_run: Any, state: Any) -> bool:
+    """Prefect ``retry_condition_fn``: retry an I/O task only when its error may pass.
+
+    A :class:`flows.sources.SourceError` with a permanent HTTP status (4xx but 429: a bad query,
+    a missing PDF) and ``ValueError`` (bad input) are not retried; connection trouble, timeouts,
+    429/5xx and anything unknown are.
+    """
+    from flows.sources import SourceError
+    from flows.sources.arxiv_source import TRANSIENT_STATUSES
+
+    exc = getattr(state, "data", None)
+    if isinstance(exc, SourceError):
+        return exc.status is None or exc.status in TRANSIENT_STATUSES
+    return not isinstance(exc, ValueError)
+
+
+@task(name="harvest", retries=2, retry_delay_seconds=10, retry_condition_fn=retry_if_transient, cache_policy=NO_CACHE)
 def harvest(src: Any, window: tuple[str, str] | None, max_results: int | None,
             categories: tuple[str, ...] = (), keywords: tuple[str, ...] = ()) -> list:
     """List the papers of the source: a :class:`flows.sources.DirSource` lists its folder; an
@@ -185,7 +201,8 @@ def make_task_runner(kind: str, workers: int, dask_address: str | None = None):
     raise ValueError(f"task runner must be 'threads' or 'dask', got {kind!r}")
 
 
-@task(name="fetch", retries=3, retry_delay_seconds=[2, 10, 30], cache_policy=NO_CACHE)
+@task(name="fetch", retries=3, retry_delay_seconds=[2, 10, 30], retry_condition_fn=retry_if_transient,
+      cache_policy=NO_CACHE)
 def fetch(src: Any, ref: Any) -> Any:
     """Download the PDF of an arXiv paper into the source's cache; return the ref with path and sha256.
 

@@ -35,6 +35,7 @@ from flows.sources.records import (
     ID_SOURCES,
     FeedError,
     FetchError,
+    MalformedFeedError,
     ManifestError,
     PaperRef,
     SourceError,
@@ -44,7 +45,7 @@ from flows.sources.settings import ARXIV_MIN_DELAY_S, ArxivSettings
 
 __all__ = [
     "ARXIV_MIN_DELAY_S", "ID_SOURCES", "TRANSIENT_STATUSES", "ArxivSettings", "ArxivSource",
-    "DirSource", "FeedError", "FetchError", "ManifestError", "ManifestRow", "PaperRef",
+    "DirSource", "FeedError", "FetchError", "MalformedFeedError", "ManifestError", "ManifestRow", "PaperRef",
     "SourceError", "api_error_detail", "backoff_seconds", "build_query", "default_cache_dir",
     "parse_source", "read_manifest", "read_stamp", "ref_from_result", "sha256_file",
     "split_versioned_id",

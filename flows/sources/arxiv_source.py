@@ -28,7 +28,7 @@ from requests.structures import CaseInsensitiveDict
 from urllib3.util.retry import Retry
 
 from extract.stamp import validate_arxiv_id
-from flows.sources.records import FeedError, FetchError, PaperRef, split_versioned_id
+from flows.sources.records import FeedError, FetchError, MalformedFeedError, PaperRef, split_versioned_id
 from flows.sources.settings import ARXIV_MIN_DELAY_S, CATEGORY_RE, ArxivSettings, is_loopback
 
 logger = logging.getLogger(__name__)
@@ -143,6 +143,12 @@ class _ApiSession(requests.Session):
             resp = super().request(method, url, headers=headers, **kwargs)
         finally:
             self._last_request = time.monotonic()
+        if resp.status_code == 200:
+            try:  # arxiv 4.0.2 only logs a malformed feed and reads it as empty: make it an error
+                ET.fromstring(resp.content)
+            except ET.ParseError as err:
+                raise MalformedFeedError(f"arXiv API answered HTTP 200 with malformed Atom XML ({err})",
+                                         url=url, status=None, try_number=0) from None
         if resp.status_code >= 400 and resp.status_code not in TRANSIENT_STATUSES:
             detail = api_error_detail(resp.content)
             raise FeedError(f"arXiv API answered HTTP {resp.status_code}"
@@ -152,7 +158,7 @@ class _ApiSession(requests.Session):
 
 
 #: Errors worth another round; anything else propagates at once.
-_RETRYABLE_API_ERRORS = (arxiv.HTTPError, arxiv.UnexpectedEmptyPageError,
+_RETRYABLE_API_ERRORS = (arxiv.HTTPError, arxiv.UnexpectedEmptyPageError, MalformedFeedError,
                          requests.exceptions.ConnectionError, requests.exceptions.Timeout)
 
 

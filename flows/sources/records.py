@@ -85,6 +85,11 @@ class FeedError(SourceError):
     """The arXiv API failed: a permanent HTTP error (e.g. 400), or retries ran out."""
 
 
+class MalformedFeedError(FeedError):
+    """The API answered 200 with a body that is not well-formed Atom XML (often a cut-off
+    transfer): retried like a transient error, then raised."""
+
+
 class FetchError(SourceError):
     """A PDF could not be downloaded, or the body was not a PDF."""
 
