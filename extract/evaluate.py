@@ -23,7 +23,8 @@ Matching models
 ---------------
 Within a paper and benchmark, each reference row is paired with at most one observation row
 and vice versa, greedily by name similarity (:func:`name_similarity`: equal normalised keys 1.0;
-otherwise, with hyper-parameter brackets such as ``(N = 4, F = 216)`` left out, the share of
+otherwise, with hyper-parameter brackets such as ``(N = 4, F = 216)`` and input resolutions
+such as ``608 × 608`` left out, the share of
 name tokens that agree, a token agreeing with an equal token or one it
 is a prefix of, e.g. ``bert`` ~ ``bertlarge`` (but not ``refinedet512`` ~ ``refinedet512plus``: a
 glued ``+`` marks another variant, see :func:`extract.observations.glued_plus`); the numbers in both names must be the same set;
@@ -234,6 +235,9 @@ def _tokens(name: str) -> list[str]:
 
 
 _HYPER_RE = re.compile(r"\([^()]*=[^()]*\)")
+#: An input resolution written into a model label (``YOLOv3 608 × 608``): a test setting, left out
+#: of the comparison like hyper-parameter brackets (ties then go to the best score, see above).
+_RESOLUTION_RE = re.compile(r"(?<![\w.])\d{2,4}\s*[×x]\s*\d{2,4}(?![\w.])")
 
 
 def _name_numbers(name: str) -> set[str]:
@@ -248,6 +252,7 @@ def name_similarity(ref_name: str, obs_name: str) -> float:
 
     if model_key(ref_name) == model_key(obs_name) or labels_match(ref_name, obs_name):
         return 1.0
+    ref_name, obs_name = _RESOLUTION_RE.sub(" ", ref_name), _RESOLUTION_RE.sub(" ", obs_name)
     if _name_numbers(ref_name) != _name_numbers(obs_name):
         return 0.0
     a, b = _tokens(_HYPER_RE.sub(" ", ref_name)), _tokens(_HYPER_RE.sub(" ", obs_name))
@@ -265,6 +270,16 @@ def name_similarity(ref_name: str, obs_name: str) -> float:
                 hits += 1
                 break
     return hits / max(len(a), len(b))
+
+
+def names_equivalent(ref_name: str, obs_name: str) -> bool:
+    """Given a reference and an observation model name, return True when they name the same model
+    outright: equal normalised keys or a matching depth label (the contradiction test of the module
+    docstring; token agreement after leaving out brackets or resolutions is not enough:
+    ``PNASNet-5 (N = 3, F = 54)`` is not the reference's ``PNASNet-5``)."""
+    from extract.observations import labels_match, model_key
+
+    return model_key(ref_name) == model_key(obs_name) or labels_match(ref_name, obs_name)
 
 
 def _best_score(o: dict[str, Any]) -> float:
@@ -477,7 +492,7 @@ def evaluate(reference: list[RefRow], observations: list[dict[str, Any]], papers
         for j, o in enumerate(orows):
             if j in o_used:
                 continue
-            rivals = [r for r in rrows if name_similarity(r.model_name, o["model_name"]) >= 1.0]
+            rivals = [r for r in rrows if names_equivalent(r.model_name, o["model_name"])]
             rival = rivals[0] if rivals else None
             for fname, m, rv, ov in fields_of(rival, o):
                 if ov is None:

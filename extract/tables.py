@@ -88,16 +88,22 @@ class Table:
     bbox: Box | None = None
 
 
+_GLUED_DELTA_RE = re.compile(r"^(\d+(?:\.\d+)?%?)[(\[][+\-±↑↓]?\d*\.?\d+%?[)\]]$")
+
+
 def parse_cell(text: str) -> tuple[float | None, str] | None:
     """Given a word, return ``(value, suffix)`` if it is a numeric cell, ``(None, "")`` for a
     placeholder (``-``, ``N/A``), else None.
 
     ``"25.6M"`` -> ``(25.6e6, "M")``; ``"77.1%"`` -> ``(77.1, "%")``; ``"1.8×10^9"`` -> ``(1.8e9, "e")``;
-    ``"4x"`` -> ``(4.0, "x")``.
+    ``"4x"`` -> ``(4.0, "x")``; ``"21.57(0.85)"`` (a value with its delta glued on) -> ``(21.57, "")``.
     """
     t = text.strip().strip(_MARKERS).rstrip(",;")
     if t in PLACEHOLDERS:
         return None, ""
+    glued = _GLUED_DELTA_RE.match(t)
+    if glued:
+        t = glued.group(1)  # "21.57(0.85)": the value, then its gain over a baseline in brackets
     if t.endswith((")", "]")) != t.startswith(("(", "[")):
         return None
     m = CELL_RE.match(t)
