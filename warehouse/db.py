@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from importlib import resources
@@ -74,18 +75,51 @@ def _is_lock_error(exc: BaseException) -> bool:
     return "lock" in msg and ("could not set" in msg or "conflicting" in msg or "lock on file" in msg)
 
 
-def connect(path: str | os.PathLike | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+#: Seconds a writer waits for short-lived readers to let go of the file (``$COMPUTE_LIMITS_LOCK_WAIT_S``).
+DEFAULT_WRITER_WAIT_S = 60.0
+#: Seconds a reader waits for the file before answering "warehouse busy".
+DEFAULT_READER_WAIT_S = 1.0
+
+
+def _default_wait(read_only: bool) -> float:
+    env = os.environ.get("COMPUTE_LIMITS_LOCK_WAIT_S")
+    if env:
+        try:
+            return max(0.0, float(env))
+        except ValueError:
+            raise WarehouseError(f"COMPUTE_LIMITS_LOCK_WAIT_S must be a number of seconds, got {env!r}") from None
+    return DEFAULT_READER_WAIT_S if read_only else DEFAULT_WRITER_WAIT_S
+
+
+def connect(path: str | os.PathLike | None = None, *, read_only: bool = False,
+            wait_s: float | None = None) -> duckdb.DuckDBPyConnection:
     """Open the warehouse at ``path`` (default :func:`default_path`) and return a connection.
 
     A read-write connection creates the file and its parent folder if needed and applies
     ``schema.sql``. A read-only connection needs an existing file. The session time zone is set
-    to UTC.
+    to UTC. While another process holds the file, the call retries for up to ``wait_s`` seconds
+    (default: 60 s for a writer, which outwaits short readers such as ``compute-limits sql``;
+    1 s for a reader; ``$COMPUTE_LIMITS_LOCK_WAIT_S`` overrides both).
 
     Raises:
-        WarehouseBusy: another process holds the file (retry when it finishes).
+        WarehouseBusy: another process still holds the file after ``wait_s`` (retry later).
         WarehouseMissing: ``read_only`` and the file does not exist.
         WarehouseError: the file is not a DuckDB database or cannot be opened.
     """
+    wait = _default_wait(read_only) if wait_s is None else wait_s
+    deadline = time.monotonic() + wait
+    delay = 0.05
+    while True:
+        try:
+            return _connect_once(path, read_only=read_only)
+        except WarehouseBusy:
+            if time.monotonic() + delay > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 1.0)
+
+
+def _connect_once(path: str | os.PathLike | None, *, read_only: bool) -> duckdb.DuckDBPyConnection:
     p = Path(path) if path is not None else default_path()
     if read_only and not p.exists():
         raise WarehouseMissing(
