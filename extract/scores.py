@@ -189,6 +189,27 @@ def inferred_benchmark(table: Table, col_header: str, benchmarks: frozenset[str]
     return None
 
 
+_NOT_CLASSIFICATION_RE = re.compile(
+    r"locali[sz]ation|detection|\bLOC\b|segmentation|retrieval|adversarial|attack|FGSM|PGD|corrupt|robust", re.I)
+#: Sub-table markers inside one caption: ``(Left)``, ``(Right-Top)``, ``(a)``, ``(b)``.
+_CAPTION_PART_RE = re.compile(r"\((?:Left|Right|Top|Bottom|Middle|Upper|Lower)(?:[\s\-–](?:Top|Bottom|Left|Right|Middle))?\)|\([a-f]\)\s", re.I)
+
+
+def _imagenet_caption_ok(caption: str, col_header: str) -> bool:
+    """Given a table caption and a column header, return False when the caption says the table
+    is about something other than ImageNet classification (localisation, detection, adversarial
+    attacks ...). A caption made of sub-table parts (``(Left) ... (Right-Top) Top-1 accuracy on
+    ImageNet ... (Right-Bottom) object detection mAP on MS-COCO``) is accepted when one part names
+    ImageNet and none of those words, for a column whose own header names the metric (accuracy,
+    error, top-k): the other parts' columns (mAP, mIoU) are left alone."""
+    if not _NOT_CLASSIFICATION_RE.search(caption):
+        return True
+    parts = _CAPTION_PART_RE.split(caption)
+    if len(parts) < 2 or not (_TOPK_RE.search(col_header) or _ACC_RE.search(col_header) or _ERR_RE.search(col_header)):
+        return False
+    return any(_IMAGENET_RE.search(x) and not _NOT_CLASSIFICATION_RE.search(x) for x in parts[1:])
+
+
 def table_scores(table: Table, extractor: str = "table.score",
                  benchmarks: frozenset[str] = frozenset()) -> list[Finding]:
     """Given a :class:`Table`, return score findings for cells whose benchmark and metric are clear.
@@ -214,8 +235,7 @@ def table_scores(table: Table, extractor: str = "table.score",
         h = col.header
         tokens = h.replace("(", " ").replace(")", " ").split()
         cand: list[tuple[str, str, bool]] = []  # benchmark, metric, is_error
-        if "imagenet" in bms and not re.search(
-                r"locali[sz]ation|detection|\bLOC\b|segmentation|retrieval|adversarial|attack|FGSM|PGD|corrupt|robust", table.caption, re.I):
+        if "imagenet" in bms and _imagenet_caption_ok(table.caption, h):
             values = [c.value for r in table.rows for c in r.cells
                       if c.col == col.index and c.value is not None and c.suffix in ("", "%")]
             im = _imagenet_metric(h, table.caption + " " + table.header, values)

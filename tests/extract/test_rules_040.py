@@ -199,3 +199,48 @@ def test_pnasnet_p100_workers(extracted):
     r = extracted("1712.00559v3.pdf")
     counts = sorted(f.value for f in r.findings if f.kind == "chip_count" and f.page == 13)
     assert counts == [50.0, 100.0]
+
+
+# --- cells with a glued delta, composite captions, resolutions in names -----------------------------
+
+def test_cell_with_glued_delta():
+    from extract.tables import parse_cell
+
+    assert parse_cell("21.57(0.85)") == (21.57, "")
+    assert parse_cell("3.8(+1.2)") == (3.8, "")
+    assert parse_cell("32(4d)") is None
+
+
+def test_senet_table2_rows_are_read(extracted):
+    """SENet Table 2: 'SENet' columns hold '21.57(0.85)' cells (error and its gain); before, the
+    rows were not recognised as data rows at all."""
+    r = extracted("1709.01507v2.pdf")
+    got = {(f.model_label, f.metric, f.value) for f in r.findings if f.kind == "score" and f.page == 5}
+    assert ("SENet ResNet-152", "top5", 94.27) in got
+
+
+def test_composite_caption_part_names_imagenet():
+    caption = ("Table 1: (Left) Accuracy and latency trade-off on GPU. (Right-Top) Top-1 accuracy on ImageNet using "
+               "ResNeSt. (Right-Bottom) Transfer learning results: object detection mAP on MS-COCO [42] and semantic "
+               "segmentation mIoU on ADE20K [71].")
+    t = _table(caption, "Crop #P Acc%", ["Crop", "Acc%", ""],
+               [("ResNeSt-269 (ours)", ["416", "84.5"]), ("ResNeSt-50 (ours)", ["42.33"])])
+    t.rows[1].cells = [Cell("42.33", 42.33, "", (0, 0, 1, 1), 2)]
+    fs = table_scores(t)
+    assert [(f.model_label, f.metric, f.value) for f in fs] == [("ResNeSt-269 (ours)", "top1", 84.5)]
+    plain = _table("Table 2: ImageNet localization results", "", ["top-1 err."], [("X", ["30.1"])])
+    assert table_scores(plain) == []
+
+
+def test_resnest_269_on_page_2(extracted):
+    r = extracted("2004.08955.pdf")
+    assert [(f.model_label, f.value) for f in r.findings if f.kind == "score" and f.page == 2][-1] == ("ResNeSt-269 (ours)", 84.5)
+
+
+def test_resolution_left_out_of_name_similarity():
+    from extract.evaluate import names_equivalent
+
+    assert name_similarity("YOLOv3 + Darknet-53", "YOLOv3 608 × 608 (Darknet-53)") == 1.0
+    assert names_equivalent("YOLOv3 + Darknet-53", "YOLOv3 608 × 608 (Darknet-53)") is False
+    assert names_equivalent("PNASNet-5", "PNASNet-5 (N = 3, F = 54)") is False
+    assert names_equivalent("ResNet-152", "152-layer") is True
