@@ -322,12 +322,32 @@ def find_tables(layout: PageLayout) -> list[Table]:
     return tables
 
 
+def stitch_marker_rows(rows: list[Row]) -> list[Row]:
+    """Given a table's rows (cells carrying column indexes), return them with the pieces of a row
+    that a raised footnote marker split off joined back: a row whose label is only markers
+    (``†``, ``*``) or empty, within one line height below the previous row, whose cells all sit in
+    columns right of the previous row's last cell (``Inception-ResNet-v2 [42] 19.9†`` / ``4.9†`` /
+    ``20.37 5.21 ...``: one row)."""
+    out: list[Row] = []
+    for r in rows:
+        prev = out[-1] if out else None
+        if (prev is not None and r.cells and prev.cells and not r.label.strip(_MARKERS + " ")
+                and min(c.col for c in r.cells) > max(c.col for c in prev.cells)
+                and r.bbox[1] - prev.bbox[1] < max(prev.bbox[3] - prev.bbox[1], 4.0)):
+            out[-1] = Row(prev.label, prev.cells + r.cells, f"{prev.text} {r.text}",
+                          union_boxes([prev.bbox, r.bbox]))
+            continue
+        out.append(r)
+    return out
+
+
 def _assemble(layout: PageLayout, start: int, last: int, rows: list[Row]) -> Table | None:
     """Given the line range of a block of rows, return the :class:`Table`, or None when too thin."""
     lines = layout.lines
     cols = cluster_columns(rows)
     if not cols:
         return None
+    rows = stitch_marker_rows(rows)
     block = union_boxes([r.bbox for r in rows])
     x0 = min(block[0], cols[0].x0) - 4
     x1 = max(block[2], cols[-1].x1) + 4
@@ -357,8 +377,12 @@ def _assemble(layout: PageLayout, start: int, last: int, rows: list[Row]) -> Tab
         for text, a, b in _phrases(ln):
             if b < cols[0].x0 - 2:
                 label_parts.append(text)
+        # group labels head the header block: only its first line, with more lines below
+        groups = _group_spans(_phrases(ln), cols) if ln is header_lines[0] and len(header_lines) > 1 else None
         for col in cols:
             hits = [t for t, a, b in _phrases(ln) if a <= col.x1 + 2 and b >= col.x0 - 2]
+            if not hits and groups:
+                hits = [groups(col)]
             if not hits:
                 xc = (col.x0 + col.x1) / 2
                 near = [(min(abs(a - xc), abs(b - xc)), t) for t, a, b in _phrases(ln) if a >= cols[0].x0 - 10]
@@ -369,6 +393,30 @@ def _assemble(layout: PageLayout, start: int, last: int, rows: list[Row]) -> Tab
                 col.header = (col.header + " " + " ".join(hits)).strip()
     bbox = union_boxes([block] + [ln.bbox for ln in header_lines])
     return Table(layout.page, caption, " ".join(ln.text for ln in header_lines), " ".join(label_parts), cols, rows, bbox)
+
+
+def _group_spans(phrases: list[tuple[str, float, float]], cols: list[Column]):
+    """Given a header line's phrases and the table's columns, return a function column -> group
+    label when the line is a row of group labels (``original  re-implementation  SENet`` over
+    ``top-1 top-5 | top-1 top-5 GFLOPs | top-1 top-5 GFLOPs``): at least two phrases over the
+    numeric columns, each over a column, at most half as many phrases as columns. A group label
+    sits over the columns it spans, so a column takes the label of its stretch: the boundaries
+    are the middles of the gaps between neighbouring labels. None when the line is not such a row. Only the first header line is tried (a lower line
+    with few phrases is the second line of some column titles: ``Million`` / ``Parameters``)."""
+    over = [(t, a, b) for t, a, b in phrases if b >= cols[0].x0 - 2]
+    if len(over) < 2 or 2 * len(over) > len(cols):
+        return None
+    if not all(any(a <= c.x1 + 2 and b >= c.x0 - 2 for c in cols) for _t, a, b in over):
+        return None
+
+    over.sort(key=lambda p: p[1])
+    bounds = [(over[i][2] + over[i + 1][1]) / 2 for i in range(len(over) - 1)]
+
+    def label(col: Column) -> str:
+        xc = (col.x0 + col.x1) / 2
+        return over[sum(1 for x in bounds if xc > x)][0]
+
+    return label
 
 
 def _caption_block(layout: PageLayout, idx: int) -> tuple[str, set[int]]:

@@ -244,3 +244,37 @@ def test_resolution_left_out_of_name_similarity():
     assert names_equivalent("YOLOv3 + Darknet-53", "YOLOv3 608 × 608 (Darknet-53)") is False
     assert names_equivalent("PNASNet-5", "PNASNet-5 (N = 3, F = 54)") is False
     assert names_equivalent("ResNet-152", "152-layer") is True
+
+
+# --- group labels over several columns, rows split by raised markers -------------------------------
+
+def test_group_label_spans_its_columns(extracted):
+    """SENet Table 2: 'original  re-implementation  SENet' over 2 + 3 + 3 columns."""
+    r = extracted("1709.01507v2.pdf")
+    got = {(f.model_label, f.metric, f.value, f.context["column"]) for f in r.findings if f.kind == "score" and f.page == 5}
+    assert ("SENet Inception-ResNet-v2", "top1", 80.2, "SENet top-1 err.") in got
+    assert ("SENet Inception-ResNet-v2", "top5", 95.21, "SENet top-5 err.") in got
+    assert ("original Inception-ResNet-v2", "top1", 80.1, "original top-1 err.") in got
+
+
+def test_group_spans_only_for_sparse_label_lines():
+    from extract.tables import _group_spans
+
+    cols = [Column(i, 100.0 + 40 * i, 120.0 + 40 * i) for i in range(6)]
+    label = _group_spans([("Dev", 130.0, 145.0), ("Test", 250.0, 270.0)], cols)
+    assert [label(c) for c in cols] == ["Dev", "Dev", "Dev", "Test", "Test", "Test"]
+    assert _group_spans([("EM", 100.0, 115.0), ("F1", 140.0, 150.0), ("EM", 180.0, 190.0), ("F1", 220.0, 230.0)], cols[:4]) is None
+    assert _group_spans([("Top-1 accuracy", 100.0, 160.0)], cols) is None
+
+
+def test_stitch_marker_rows():
+    from extract.tables import stitch_marker_rows
+
+    def row(label, cells, top):
+        return Row(label, [Cell(t, float(t), "", (0, top, 1, top + 8), c) for t, c in cells], label, (0.0, top, 300.0, top + 8))
+
+    rows = [row("Inception-ResNet-v2 [42]", [("19.9", 0)], 100.0), row("†", [("4.9", 1)], 101.5),
+            row("†", [("20.37", 2), ("5.21", 3)], 102.0), row("VGG-16", [("27.0", 0), ("8.8", 1)], 112.0)]
+    out = stitch_marker_rows(rows)
+    assert [(r.label, [c.text for c in r.cells]) for r in out] == [
+        ("Inception-ResNet-v2 [42]", ["19.9", "4.9", "20.37", "5.21"]), ("VGG-16", ["27.0", "8.8"])]
