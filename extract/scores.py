@@ -264,6 +264,10 @@ def table_scores(table: Table, extractor: str = "table.score",
         if len(cand) != 1:
             continue
         picked.append((col, cand[0]))
+    if any(c.header.strip() for c, _k in picked):
+        # a column without a header beside headed score columns holds something else (a setting
+        # split off the label, a rank): its metric came from the caption only
+        picked = [(c, k) for c, k in picked if c.header.strip()]
     # two COCO columns both headed "AP" (box AP and mask AP of one model): ambiguous, skip both.
     # Repeated ImageNet/SQuAD headers are crop sizes or dev/test splits: kept, flagged in context.
     keys = [(c.header, k[0], k[1]) for c, k in picked]

@@ -159,10 +159,15 @@ def _is_row(line: Line) -> bool:
     return cached
 
 
+#: Label endings that name a setting whose value follows (``beam size 12``, ``k = 5``, ``N=4``).
+_SETTING_END_RE = re.compile(r"(?:\bbeam(?:\s+size)?|\bsize|\bwidth|\bdepth|\b[kKnN]\s*=|=)\s*$", re.IGNORECASE)
+
+
 def parse_row(line: Line) -> Row | None:
     """Given a line, return it as a data :class:`Row` (label then a trailing run of numeric cells,
-    deltas such as ``(+1.2)`` and ``±0.1`` skipped), or None when it is not one (no trailing
-    numbers, or a label too long to be a row label)."""
+    deltas such as ``(+1.2)`` and ``±0.1`` skipped; an integer right after a label ending in a
+    setting name stays in the label: ``Single reversed LSTM, beam size 12``), or None when it is
+    not one (no trailing numbers, or a label too long to be a row label)."""
     words = _merge_powers(line.words)
     cells: list[Cell] = []
     k = len(words)
@@ -179,6 +184,11 @@ def parse_row(line: Line) -> Row | None:
         cells.append(Cell(w.text.strip(_MARKERS), value, suffix, w.bbox))
         k -= 1
         first = k
+    # "beam size 12", "k = 5": a setting the label names takes its number along
+    while cells and first > 0 and _SETTING_END_RE.search(" ".join(w.text for w in words[max(0, first - 2):first])) \
+            and re.fullmatch(r"\d{1,4}", cells[-1].text):
+        cells.pop()
+        first += 1
     if not cells or all(c.value is None for c in cells):
         return None
     label_words = words[:first]

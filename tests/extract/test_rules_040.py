@@ -278,3 +278,22 @@ def test_stitch_marker_rows():
     out = stitch_marker_rows(rows)
     assert [(r.label, [c.text for c in r.cells]) for r in out] == [
         ("Inception-ResNet-v2 [42]", ["19.9", "4.9", "20.37", "5.21"]), ("VGG-16", ["27.0", "8.8"])]
+
+
+# --- settings in labels, headerless columns ----------------------------------------------------------
+
+def test_seq2seq_beam_sizes_stay_in_labels(extracted):
+    """seq2seq Table 1: 'Ensemble of 5 reversed LSTMs, beam size 12 | 34.81': the 12 is part of the
+    label (before, it was read as a BLEU score of 12.0 under a headerless column)."""
+    r = extracted("1409.3215v3.pdf")
+    got = [(f.model_label, f.value) for f in r.findings if f.kind == "score" and f.page == 6]
+    assert ("Ensemble of 5 reversed LSTMs, beam size 12", 34.81) in got
+    assert ("Ensemble of 5 reversed LSTMs, beam size 1", 33.0) in got
+    assert not [v for _l, v in got if v < 20]
+
+
+def test_headerless_column_beside_headed_score_column():
+    t = _table("Table 1: BLEU on WMT'14 English to French (ntst14)", "Method test BLEU score", ["", "test BLEU score"],
+               [("Single LSTM, rank", ["3", "26.17"])])
+    fs = table_scores(t)
+    assert [(f.model_label, f.value) for f in fs] == [("Single LSTM, rank", 26.17)]
