@@ -117,7 +117,12 @@ def nightly(
         _fail(f"{source[4:]} is not a folder: give dir:PATH of a folder of PDFs (e.g. dir:../shared/corpus/pdfs)")
     configure_prefect(verbose)
     # the warehouse must be free before the flow starts; say so now rather than inside Prefect
-    _open(warehouse, read_only=False).close()
+    try:
+        db.connect(warehouse, wait_s=db.INGEST_WAIT_S).close()
+    except db.WarehouseBusy as exc:
+        _fail(str(exc), EXIT_BUSY)
+    except db.WarehouseError as exc:
+        _fail(str(exc))
     from flows.nightly import nightly as nightly_flow
 
     from flows.sources import SourceError

@@ -224,7 +224,7 @@ def refit_task(warehouse_path: str, run_id: str | None) -> list[dict]:
     """Refit all scaling laws on the warehouse's curated observations; return the fits added."""
     from analysis.refit import refit
 
-    con = db.connect(warehouse_path)
+    con = db.connect(warehouse_path, wait_s=db.INGEST_WAIT_S)
     try:
         return refit(con, run_id)
     finally:
@@ -275,7 +275,7 @@ def nightly(
     t0 = time.perf_counter()
     limits = WorkerLimits(timeout_s=timeout_s, memory_bytes=memory_mb * 1024**2)
     settings = extract.ExtractSettings(max_pages=max_pages)
-    con = db.connect(warehouse)
+    con = db.connect(warehouse, wait_s=db.INGEST_WAIT_S)
     from prefect.runtime import flow_run
 
     run_id = load.start_run(con, "nightly", source, flow_run_id=str(flow_run.id) if flow_run.id else None)
@@ -341,7 +341,7 @@ def nightly(
         if do_refit:
             con.close()
             added = refit_task(str(warehouse), run_id)
-            con = db.connect(warehouse)
+            con = db.connect(warehouse, wait_s=db.INGEST_WAIT_S)
             counts.fits_written = len(added)
             summary.fits = [(f["benchmark"], f["metric"], f["compute_measure"], f.get("model_form", "polynomial"),
                              f["n"], f["slope"], f.get("r2")) for f in added]

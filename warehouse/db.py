@@ -75,10 +75,12 @@ def _is_lock_error(exc: BaseException) -> bool:
     return "lock" in msg and ("could not set" in msg or "conflicting" in msg or "lock on file" in msg)
 
 
-#: Seconds a writer waits for short-lived readers to let go of the file (``$COMPUTE_LIMITS_LOCK_WAIT_S``).
-DEFAULT_WRITER_WAIT_S = 60.0
+#: Seconds an interactive writer (review decisions, import, refit) waits before "warehouse busy".
+DEFAULT_WRITER_WAIT_S = 2.0
 #: Seconds a reader waits for the file before answering "warehouse busy".
 DEFAULT_READER_WAIT_S = 1.0
+#: Seconds the nightly flow waits for short-lived readers (``compute-limits sql`` ...) to let go.
+INGEST_WAIT_S = 60.0
 
 
 def _default_wait(read_only: bool) -> float:
@@ -98,8 +100,9 @@ def connect(path: str | os.PathLike | None = None, *, read_only: bool = False,
     A read-write connection creates the file and its parent folder if needed and applies
     ``schema.sql``. A read-only connection needs an existing file. The session time zone is set
     to UTC. While another process holds the file, the call retries for up to ``wait_s`` seconds
-    (default: 60 s for a writer, which outwaits short readers such as ``compute-limits sql``;
-    1 s for a reader; ``$COMPUTE_LIMITS_LOCK_WAIT_S`` overrides both).
+    (default: 2 s for a writer, 1 s for a reader, ``$COMPUTE_LIMITS_LOCK_WAIT_S`` overrides both;
+    the nightly flow passes :data:`INGEST_WAIT_S` to outwait short readers such as
+    ``compute-limits sql``).
 
     Raises:
         WarehouseBusy: another process still holds the file after ``wait_s`` (retry later).
