@@ -28,7 +28,8 @@ such as ``608 × 608`` left out, the share of
 name tokens that agree, a token agreeing with an equal token or one it
 is a prefix of, e.g. ``bert`` ~ ``bertlarge`` (but not ``refinedet512`` ~ ``refinedet512plus``: a
 glued ``+`` marks another variant, see :func:`extract.observations.glued_plus`); the numbers in both names must be the same set;
-at least 0.5). Ties (equally similar observation rows, e.g. ``PNASNet-5`` against two
+at least 0.5; and the names outside brackets must share a word: ``DetectoRS (ResNeXt-101-64x4d)``
+is not ``HTC + DCN (ResNeXt-101-64x4d)``). Ties (equally similar observation rows, e.g. ``PNASNet-5`` against two
 ``PNASNet-5 (N = .., F = ..)`` rows) go to the row with the highest score: the reference was
 collected from leaderboards (Papers with Code) that list a paper's best variant; then to the
 row listed first. Scores decide nothing else in the pairing.
@@ -258,18 +259,30 @@ def name_similarity(ref_name: str, obs_name: str) -> float:
     a, b = _tokens(_HYPER_RE.sub(" ", ref_name)), _tokens(_HYPER_RE.sub(" ", obs_name))
     if not a or not b:
         return 0.0
+    ha, hb = _tokens(_BRACKET_RE.sub(" ", ref_name)), _tokens(_BRACKET_RE.sub(" ", obs_name))
+    if ha and hb and not any(_agree_token(x, y) for x in ha for y in hb if not (x.isdigit() or y.isdigit())):
+        return 0.0  # the names outside brackets share no word: other model families
     used: set[int] = set()
     hits = 0
     for x in a:
         for j, y in enumerate(b):
             if j in used:
                 continue
-            if x == y or (min(len(x), len(y)) >= 2 and not (x.isdigit() or y.isdigit())
-                          and x.endswith("plus") == y.endswith("plus") and (x.startswith(y) or y.startswith(x))):
+            if _agree_token(x, y):
                 used.add(j)
                 hits += 1
                 break
     return hits / max(len(a), len(b))
+
+
+_BRACKET_RE = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+
+
+def _agree_token(x: str, y: str) -> bool:
+    """Given two name tokens, return True when they agree: equal, or one a prefix of the other
+    (``bert`` ~ ``bertlarge``; not for numbers, nor across a glued ``+``)."""
+    return x == y or (min(len(x), len(y)) >= 2 and not (x.isdigit() or y.isdigit())
+                      and x.endswith("plus") == y.endswith("plus") and (x.startswith(y) or y.startswith(x)))
 
 
 def names_equivalent(ref_name: str, obs_name: str) -> bool:

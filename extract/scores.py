@@ -34,7 +34,7 @@ _REVERSE_RE = re.compile(r"\b(?:DE|FR)\s*[-–→>]\s*EN\b|German[\s\-–]*(?:to
 _TOPK_RE = re.compile(r"top[\s\-]?([15])\b|@([15])\b|\bT([15])\b", re.IGNORECASE)
 _ERR_RE = re.compile(r"\berr(?:or)?s?\b|err\.", re.IGNORECASE)
 _ACC_RE = re.compile(r"\bacc(?:uracy)?\b|acc\.", re.IGNORECASE)
-_AP_TOKEN_RE = re.compile(r"^(?:m?AP|APbb|AP\^?bb|APbox|AP\^?box|box\s*AP|bbox\s*AP|AP\s*\[?\.?50?:\.?95\]?|AP@\[?\.5\s*[:,]\s*\.95\]?)$")
+_AP_TOKEN_RE = re.compile(r"^(?:m?AP|APbb|AP\^?bb|APbbox|AP\^?bbox|APbox|AP\^?box|box\s*AP|bbox\s*AP|AP\s*\[?\.?50?:\.?95\]?|AP@\[?\.5\s*[:,]\s*\.95\]?)$")
 _AP_OTHER_RE = re.compile(r"AP\s*_?\^?(?:50|75|S|M|L|s|m|l|\d)|\bAR\b|mask|segm|keypoint|AP\^?mk|APmask|\bPQ\b", re.IGNORECASE)
 
 
@@ -242,7 +242,10 @@ def table_scores(table: Table, extractor: str = "table.score",
             if im:
                 cand.append(("imagenet", im[0], im[1]))
         if "coco" in bms and not re.search(r"VOC", table.caption) and not _AP_OTHER_RE.search(h):
-            coco_style = re.search(r"(?:\bAP\b|Precision).*?0?\.5\s*:\s*0?\.95", h) and not re.search(r"Area|Recall", h)
+            coco_style = (re.search(r"(?:\bAP\b|Precision).*?0?\.5\s*:\s*0?\.95", h)
+                          # "mAP" over "@.5  @[.5, .95]" columns (ResNet Table 9)
+                          or (re.search(r"@\s*\[\s*0?\.5\s*[,:]\s*0?\.95\s*\]", h) and re.search(r"\bm?AP\b", table.header))
+                          ) and not re.search(r"Area|Recall", h)
             if (any(_AP_TOKEN_RE.match(t) for t in tokens) or coco_style) and not re.search(r"mask|segmentation|keypoint|instance seg", table.caption, re.I):
                 cand.append(("coco", "box_ap", False))
         if "squad11" in bms:

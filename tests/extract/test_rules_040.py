@@ -297,3 +297,26 @@ def test_headerless_column_beside_headed_score_column():
                [("Single LSTM, rank", ["3", "26.17"])])
     fs = table_scores(t)
     assert [(f.model_label, f.value) for f in fs] == [("Single LSTM, rank", 26.17)]
+
+
+# --- COCO column spellings, model families in pairing ------------------------------------------------
+
+def test_apbbox_column(extracted):
+    """DetectoRS Table 4 heads box AP 'APbbox'."""
+    r = extracted("2006.02334v1.pdf")
+    got = [(f.model_label, f.value) for f in r.findings if f.kind == "score" and f.page == 7]
+    assert ("DetectoRS (ResNeXt-101-32x4d)", 54.7) in got
+    assert ("YOLOv3 (DarkNet-53)", 33.0) in got
+
+
+def test_map_over_iou_range_columns(extracted):
+    """ResNet Table 9: 'mAP' over '@.5  @[.5, .95]' columns; test-dev beside val."""
+    r = extracted("1512.03385v1.pdf")
+    got = [(f.model_label, f.value, f.context["column"]) for f in r.findings if f.kind == "score" and f.page == 11]
+    assert ("+multi-scale testing", 34.9, "COCO trainval COCO test-dev @[.5, .95]") in got
+    assert not [v for _l, v, c in got if "@.5" in c and "@[" not in c]
+
+
+def test_pairing_needs_a_shared_family_word():
+    assert name_similarity("DetectoRS (ResNeXt-101-64x4d, multi-scale)", "HTC + DCN + mstrain (ResNeXt-101-64x4d)") == 0.0
+    assert name_similarity("Inception ResNet V2 (SENet)", "SENet Inception-ResNet-v2") == 1.0
