@@ -389,8 +389,9 @@ def _assemble(layout: PageLayout, start: int, last: int, rows: list[Row]) -> Tab
                 label_parts.append(text)
         # group labels head the header block: only its first line, with more lines below
         groups = _group_spans(_phrases(ln), cols) if ln is header_lines[0] and len(header_lines) > 1 else None
+        phrases = split_spanning_phrases(ln, _phrases(ln), cols)
         for col in cols:
-            hits = [t for t, a, b in _phrases(ln) if a <= col.x1 + 2 and b >= col.x0 - 2]
+            hits = [t for t, a, b in phrases if a <= col.x1 + 2 and b >= col.x0 - 2]
             if not hits and groups:
                 hits = [groups(col)]
             if not hits:
@@ -403,6 +404,24 @@ def _assemble(layout: PageLayout, start: int, last: int, rows: list[Row]) -> Tab
                 col.header = (col.header + " " + " ".join(hits)).strip()
     bbox = union_boxes([block] + [ln.bbox for ln in header_lines])
     return Table(layout.page, caption, " ".join(ln.text for ln in header_lines), " ".join(label_parts), cols, rows, bbox)
+
+
+def split_spanning_phrases(line: Line, phrases: list[tuple[str, float, float]],
+                           cols: list[Column]) -> list[tuple[str, float, float]]:
+    """Given a header line, its phrases and the table's columns, return the phrases with each one
+    that spans as many columns (three or more) as it has words split into its words (tightly set
+    titles read as one phrase: ``Params Mult-Adds Top-1`` over three columns is three titles, one
+    per column). Two-word phrases over two columns stay whole: they are usually one group label
+    (``Single Model`` over ``EM F1``)."""
+    out: list[tuple[str, float, float]] = []
+    for t, a, b in phrases:
+        over = [c for c in cols if a <= c.x1 + 2 and b >= c.x0 - 2]
+        words = [w for w in line.words if w.bbox[0] >= a - 0.5 and w.bbox[2] <= b + 0.5]
+        if len(over) >= 3 and len(words) == len(over) and " ".join(w.text for w in words) == t:
+            out.extend((w.text, w.bbox[0], w.bbox[2]) for w in words)
+        else:
+            out.append((t, a, b))
+    return out
 
 
 def _group_spans(phrases: list[tuple[str, float, float]], cols: list[Column]):

@@ -320,3 +320,19 @@ def test_map_over_iou_range_columns(extracted):
 def test_pairing_needs_a_shared_family_word():
     assert name_similarity("DetectoRS (ResNeXt-101-64x4d, multi-scale)", "HTC + DCN + mstrain (ResNeXt-101-64x4d)") == 0.0
     assert name_similarity("Inception ResNet V2 (SENet)", "SENet Inception-ResNet-v2") == 1.0
+
+
+def test_tightly_set_titles_split_over_their_columns(extracted):
+    """PNASNet Table 5: 'Size Params Mult-Adds Top-1' reads as one phrase over four columns."""
+    r = extracted("1712.00559v3.pdf")
+    got = {(f.kind, f.model_label, f.value) for f in r.findings if f.page == 14 and (f.model_label or "").startswith("PNASNet-5 (N = 4")}
+    assert ("score", "PNASNet-5 (N = 4, F = 216)", 82.9) in got
+    assert ("ops_per_forward_pass", "PNASNet-5 (N = 4, F = 216)", 50e9) in got
+    assert ("parameters", "PNASNet-5 (N = 4, F = 216)", 86.1e6) in got
+
+
+def test_two_word_group_label_stays_whole(extracted):
+    """BiDAF Table 1(a): 'Single Model' over 'EM F1' is one group label."""
+    r = extracted("1611.01603v6.pdf")
+    cols = {f.context["column"] for f in r.findings if f.kind == "score" and f.page == 6}
+    assert {"Single Model EM", "Single Model F1", "Ensemble EM", "Ensemble F1"} <= cols
