@@ -159,6 +159,13 @@ def paper_benchmarks(text: str) -> frozenset[str]:
 _AP_VARIANT_HEADER_RE = re.compile(r"AP\s*_?\^?(?:50|75|S|M|L)\b")
 
 
+def _keypoint_ap_set(table: Table) -> bool:
+    """Given a table, return True when its AP columns are COCO's keypoint set: ``APM``/``APL``
+    without ``APS`` (keypoint AP has no small-object split; box AP always has one)."""
+    sizes = {m.group(1).upper() for c in table.columns for m in re.finditer(r"AP\s*_?\^?([SML])\b", c.header)}
+    return bool(sizes) and "S" not in sizes and {"M", "L"} <= sizes
+
+
 def inferred_benchmark(table: Table, col_header: str, benchmarks: frozenset[str]) -> tuple[str, str] | None:
     """Given a table whose caption and header name no benchmark, one of its column headers and the
     benchmarks the paper names (:func:`paper_benchmarks`), return ``(benchmark, reason)`` when the
@@ -166,23 +173,26 @@ def inferred_benchmark(table: Table, col_header: str, benchmarks: frozenset[str]
 
     * ``imagenet``: the column header says top-1 or top-5 (ImageNet's metrics; other
       classification sets report plain accuracy/error), the paper names ImageNet;
-    * ``coco``: an ``AP`` column beside ``AP50``/``AP75`` or ``APS``/``APM``/``APL`` columns
-      (COCO's metric set), the paper names COCO;
+    * ``coco``: an ``AP`` column beside ``AP50``/``AP75`` and ``APS``/``APM``/``APL`` columns
+      (COCO's box metric set; keypoint AP has no ``APS``), the paper names COCO;
     * ``squad11``: ``EM`` and ``F1`` columns (SQuAD's pair), the paper names SQuAD and never
       SQuAD 2.0.
 
-    Never when the caption or header names another dataset (CIFAR, VOC, TriviaQA ...) or the paper
-    names none of the benchmark."""
+    Never when no caption was found, when the caption or header names another dataset (CIFAR,
+    VOC, TriviaQA ...) or another task (localisation, detection for ImageNet; masks, keypoints for
+    COCO), or when the paper names none of the benchmark."""
     ctx = f"{table.caption} {table.header}"
-    if _OTHER_DATASET_RE.search(ctx):
-        return None
+    if not table.caption.strip() or _OTHER_DATASET_RE.search(ctx):
+        return None  # no caption found: too little to go on (it may be a localisation table)
     headers = [c.header for c in table.columns]
-    if "imagenet" in benchmarks and _TOPK_RE.search(col_header) and re.search(r"top", col_header, re.I):
+    if ("imagenet" in benchmarks and _TOPK_RE.search(col_header) and re.search(r"top", col_header, re.I)
+            and not _NOT_CLASSIFICATION_RE.search(f"{ctx} {col_header}")):
         return "imagenet", "top-1/top-5 column in a paper that names ImageNet; no other dataset named by the table"
-    if "coco" in benchmarks and re.search(r"\bAP\b", col_header) and not _AP_VARIANT_HEADER_RE.search(col_header):
+    if ("coco" in benchmarks and re.search(r"\bAP\b", col_header) and not _AP_VARIANT_HEADER_RE.search(col_header)
+            and not re.search(r"mask|segm|keypoint|pose", ctx, re.I)):
         variants = {m.group(0).replace(" ", "") for h in headers for m in _AP_VARIANT_HEADER_RE.finditer(h)}
-        if len(variants) >= 2:
-            return "coco", f"AP column beside {sorted(variants)} (COCO's metric set) in a paper that names COCO"
+        if len(variants) >= 2 and "APS" in {v.replace("_", "").replace("^", "").upper() for v in variants}:
+            return "coco", f"AP column beside {sorted(variants)} (COCO's box metric set) in a paper that names COCO"
     if "squad11" in benchmarks and re.search(r"\bEM\b|\bF1\b", col_header):
         if any(re.search(r"\bEM\b", h) for h in headers) and any(re.search(r"\bF1\b", h) for h in headers):
             return "squad11", "EM and F1 columns in a paper that names SQuAD (never SQuAD 2.0)"
@@ -241,7 +251,7 @@ def table_scores(table: Table, extractor: str = "table.score",
             im = _imagenet_metric(h, table.caption + " " + table.header, values)
             if im:
                 cand.append(("imagenet", im[0], im[1]))
-        if "coco" in bms and not re.search(r"VOC", table.caption) and not _AP_OTHER_RE.search(h):
+        if "coco" in bms and not re.search(r"VOC", table.caption) and not _AP_OTHER_RE.search(h) and not _keypoint_ap_set(table):
             coco_style = (re.search(r"(?:\bAP\b|Precision).*?0?\.5\s*:\s*0?\.95", h)
                           # "mAP" over "@.5  @[.5, .95]" columns (ResNet Table 9)
                           or (re.search(r"@\s*\[\s*0?\.5\s*[,:]\s*0?\.95\s*\]", h) and re.search(r"\bm?AP\b", table.header))

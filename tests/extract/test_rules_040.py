@@ -159,7 +159,7 @@ def test_coco_metric_set_infers_coco():
     fs = table_scores(t, benchmarks=frozenset({"coco"}))
     assert [(f.model_label, f.benchmark, f.metric, f.value, f.confidence) for f in fs] == [
         ("YOLOv3 608 × 608 (Darknet-53)", "coco", "box_ap", 33.0, 0.6)]
-    assert "COCO's metric set" in fs[0].context["benchmark_inferred"]
+    assert "COCO's box metric set" in fs[0].context["benchmark_inferred"]
     assert table_scores(_table("Results on PASCAL VOC", t.header, [c.header for c in t.columns],
                                [("X", ["33.0", "57.9", "34.4", "18.3", "35.4", "41.9"])]), benchmarks=frozenset({"coco"})) == []
 
@@ -336,3 +336,21 @@ def test_two_word_group_label_stays_whole(extracted):
     r = extracted("1611.01603v6.pdf")
     cols = {f.context["column"] for f in r.findings if f.kind == "score" and f.page == 6}
     assert {"Single Model EM", "Single Model F1", "Ensemble EM", "Ensemble F1"} <= cols
+
+
+def test_keypoint_ap_set_is_not_box_ap():
+    """Data distillation Table 2: keypoint AP columns (AP AP50 AP75 APM APL, no APS)."""
+    t = _table("Table 2. Ablation on numbers of training iterations.", "#iter AP AP50 AP75 APM APL",
+               ["AP", "AP50", "AP75", "APM", "APL"], [("130k", ["65.1", "86.6", "70.9", "59.9", "73.6"])])
+    assert table_scores(t, benchmarks=frozenset({"coco"})) == []
+    t.caption = "Table 2. Keypoint results on COCO test-dev"
+    assert table_scores(t) == []
+
+
+def test_no_inference_without_a_caption(extracted):
+    """CAM Table 3 (localization error, caption not found): top-5 columns are not read as ImageNet
+    classification by column pattern alone."""
+    t = _table("", "Method supervision top-5 test error", ["top-5 test error"], [("GoogLeNet-GAP", ["37.1"])])
+    assert table_scores(t, benchmarks=frozenset({"imagenet"})) == []
+    r = extracted("1512.04150v1.pdf")
+    assert not [f for f in r.findings if f.kind == "score" and "benchmark_inferred" in f.context]
