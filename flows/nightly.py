@@ -214,9 +214,10 @@ def fetch(src: Any, ref: Any) -> Any:
 
 
 @task(name="extract", cache_policy=NO_CACHE)
-def extract_task(ref: Any, limits: WorkerLimits, settings: Any = None) -> DocumentResult:
-    """Extract one paper's PDF in an isolated process; always returns a result with a status."""
-    return extract_isolated(ref.local_path, settings, limits)
+def extract_task(refs: list, limits: WorkerLimits, settings: Any = None) -> list[DocumentResult]:
+    """Extract a batch of papers' PDFs, each in its own isolated process, one after the other;
+    always returns one result with a status per paper, in order."""
+    return [extract_isolated(ref.local_path, settings, limits) for ref in refs]
 
 
 @task(name="refit", cache_policy=NO_CACHE)
@@ -251,6 +252,7 @@ def nightly(
     dask_address: str | None = None,
     config: str | None = None,
     max_pages: int = 200,
+    batch_size: int = 4,
 ) -> dict:
     """Harvest, fetch, extract, load, refit and summarise; return the summary as a dict.
 
@@ -270,6 +272,9 @@ def nightly(
         dask_address: address of an existing Dask scheduler (``task_runner="dask"``).
         config: harvest config TOML (default: the shipped ``flows/harvest.toml``).
         max_pages: documents with more pages are skipped with status ``too_many_pages``.
+        batch_size: papers per extraction task (each paper still in its own process). Several per
+            task keep the orchestration cost (Prefect task runs, ~30/s on the local API, see
+            ../shared/ENVIRONMENT.md) small next to the extraction itself.
     """
     logger = get_run_logger()
     t0 = time.perf_counter()
@@ -300,7 +305,8 @@ def nightly(
         runner = make_task_runner(task_runner, workers, dask_address)
         with runner, _progress(show_progress, len(refs)) as bar:
             t_extract = time.perf_counter()
-            futures = {}
+            futures: dict = {}
+            batch: list = []
             for ref in refs:
                 if ref.local_path is None and load.has_version(con, ref.paper_id, ref.version, extract.EXTRACTOR_VERSION):
                     counts.documents_by_status["skipped (already extracted)"] += 1
@@ -318,22 +324,26 @@ def nightly(
                     counts.documents_by_status["skipped (already extracted)"] += 1
                     bar.advance()
                     continue
-                futures[runner.submit(extract_task, parameters={"ref": ref, "limits": limits, "settings": settings})] = ref
+                batch.append(ref)
+                if len(batch) >= batch_size:
+                    futures[runner.submit(extract_task, parameters={"refs": batch, "limits": limits, "settings": settings})] = batch
+                    batch = []
                 checkpoint("extract")
+            if batch:
+                futures[runner.submit(extract_task, parameters={"refs": batch, "limits": limits, "settings": settings})] = batch
             for fut in as_completed(list(futures)):
-                ref = futures[fut]
-                result = fut.result()
-                res = load.load_document(con, ref, result, extractor_version=extract.EXTRACTOR_VERSION, run_id=run_id)
-                counts.documents_extracted += 1
-                counts.papers_new += int(res.paper_new)
-                counts.findings_new += res.findings_new
-                counts.documents_by_status[result.status] += 1
-                if res.findings_new:
-                    for f in result.findings:
-                        counts.findings_by_kind[f.kind] += 1
-                logger.info("%s: %s, %d findings (%s)", ref.paper_id, result.status, len(result.findings),
-                            result.reason or "ok")
-                bar.advance(ref.paper_id)
+                for ref, result in zip(futures[fut], fut.result()):
+                    res = load.load_document(con, ref, result, extractor_version=extract.EXTRACTOR_VERSION, run_id=run_id)
+                    counts.documents_extracted += 1
+                    counts.papers_new += int(res.paper_new)
+                    counts.findings_new += res.findings_new
+                    counts.documents_by_status[result.status] += 1
+                    if res.findings_new:
+                        for f in result.findings:
+                            counts.findings_by_kind[f.kind] += 1
+                    logger.info("%s: %s, %d findings (%s)", ref.paper_id, result.status, len(result.findings),
+                                result.reason or "ok")
+                    bar.advance(ref.paper_id)
             summary.extract_wall_s = time.perf_counter() - t_extract
         if window is not None:
             seen = [r.published for r in refs if r.published is not None]
