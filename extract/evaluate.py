@@ -77,6 +77,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from analysis.reference import METRIC_COLUMNS, REFERENCE_FILES
+
 #: Fields evaluated, in report order.
 FIELDS: tuple[str, ...] = (
     "score", "ops_per_forward_pass", "parameters", "chip_model", "chip_count", "training_time", "epochs",
@@ -93,20 +95,7 @@ REL_TOL = 0.02
 SCORE_TOL = 0.1
 #: Least name similarity for a pairing.
 MIN_SIMILARITY = 0.5
-#: Reference file -> benchmark key (file names of the published data).
-REFERENCE_FILES: dict[str, str] = {
-    "image-classification-on-imagenet.csv": "imagenet",
-    "object-detection-on-coco.csv": "coco",
-    "question-answering-on-squad-1-1.csv": "squad11",
-    "named-entity-recognition-on-conll-2003.csv": "conll2003",
-    "machine-translation-on-wmt2014-en-fr.csv": "wmt14_en_fr",
-    "machine-translation-on-wmt2014-en-de.csv": "wmt14_en_de",
-}
-#: Reference metric columns -> metric key.
-METRIC_COLUMNS: dict[str, str] = {
-    "(TOP 1 score)": "top1", "(TOP 5 score)": "top5", "(BOX AP)": "box_ap", "(EM score)": "em",
-    "(F1 score)": "f1", "(BLEU)": "bleu",
-}
+# Reference file names and metric columns of the published data: one definition, in analysis.reference.
 _PHASES = ("training_", "pretraining_", "finetuning_")
 _ARXIV_RE = re.compile(r"arxiv\.org/(?:abs|pdf)/(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})", re.I)
 

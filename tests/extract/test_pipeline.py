@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from extract import EXTRACTOR_VERSION, ExtractSettings, extract_pdf
+from tests.badpdfs import encrypted_pdf
 
 
 # ---- statuses on input made here ------------------------------------------------------------
@@ -45,32 +46,9 @@ def test_garbage_after_header_is_parse_error(tmp_path: Path) -> None:
     assert extract_pdf(p).status == "parse_error"
 
 
-def _encrypted_pdf_bytes() -> bytes:
-    """A one-page PDF whose trailer names a Standard security handler with a user password that
-    the empty password does not open (O/U entries that match no password)."""
-    objs = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
-        b"<< /Filter /Standard /V 1 /R 2 /O <" + b"00" * 32 + b"> /U <" + b"11" * 32 + b"> /P -4 >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, body in enumerate(objs, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
-    for off in offsets:
-        out += b"%010d 00000 n \n" % off
-    out += (b"trailer\n<< /Size %d /Root 1 0 R /Encrypt 4 0 R /ID [<00112233445566778899aabbccddeeff> "
-            b"<00112233445566778899aabbccddeeff>] >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref))
-    return bytes(out)
-
-
 def test_password_protected_pdf_is_encrypted(tmp_path: Path) -> None:
     p = tmp_path / "locked.pdf"
-    p.write_bytes(_encrypted_pdf_bytes())
+    p.write_bytes(encrypted_pdf())
     r = extract_pdf(p)
     assert r.status == "encrypted" and "password" in r.reason.lower()
 
