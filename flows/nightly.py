@@ -230,6 +230,7 @@ def refit_task(warehouse_path: str, run_id: str | None) -> list[dict]:
         return refit(con, run_id)
     finally:
         con.close()
+        con = None  # noqa: F841 - see nightly(): no DuckDB handle kept alive by a traceback
 
 
 # ------------------------------------------------------------------------------------- flow
@@ -365,6 +366,9 @@ def nightly(
         raise
     finally:
         con.close()
+        # a failed run's traceback keeps this frame alive (Prefect states, callers' reports):
+        # drop the connection object so nothing holds DuckDB handles until interpreter exit
+        con = None  # noqa: F841
     md = summary.markdown()
     try:
         create_markdown_artifact(markdown=md, key="nightly-summary", description="compute-limits nightly run summary")
