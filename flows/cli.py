@@ -94,6 +94,7 @@ def nightly(
     memory_mb: Annotated[int, typer.Option(help="Per-document memory limit (MiB).")] = 2048,
     max_pages: Annotated[int, typer.Option(min=1, help="Skip documents with more pages (status too_many_pages).")] = 200,
     batch_size: Annotated[int, typer.Option(min=1, help="Papers per extraction task (each still in its own process).")] = 4,
+    report_dir: Annotated[Path, typer.Option(help="Where the HTML report with plots goes when the refit writes new fits.")] = Path("reports/latest"),
     cache_dir: Annotated[Path, typer.Option(help="Cache folder for downloaded PDFs.")] = Path(".cache/pdfs"),
     refit: Annotated[bool, typer.Option("--refit/--no-refit", help="Refit the scaling laws at the end.")] = True,
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show a progress bar.")] = True,
@@ -132,6 +133,7 @@ def nightly(
         result = nightly_flow(
             source=source, warehouse=str(warehouse), since=since, until=until, max_results=max_results,
             workers=workers, timeout_s=timeout_s, memory_mb=memory_mb, max_pages=max_pages, batch_size=batch_size,
+            report_dir=str(report_dir),
             cache_dir=str(cache_dir),
             do_refit=refit, show_progress=progress and sys.stderr.isatty(),
             task_runner=task_runner, dask_address=dask_address, config=str(config) if config else None,
@@ -142,6 +144,8 @@ def nightly(
     from rich.markdown import Markdown
 
     _console().print(Markdown(result["markdown"]))
+    if result.get("report_path"):
+        typer.echo(f"Scaling-law report with plots: {result['report_path']}")
     typer.echo(f'Query it: compute-limits sql "select kind, count(*) from findings group by 1" --warehouse {warehouse}')
 
 

@@ -22,9 +22,13 @@ DEPLOYMENT_NAME = "nightly"
 def deployment_parameters(source: str, warehouse: str, *, workers: int = 2, config: str | None = None,
                           task_runner: str = "threads", dask_address: str | None = None) -> dict[str, Any]:
     """Return the flow parameters a scheduled run uses (all JSON-serialisable)."""
+    from pathlib import Path
+
     return {
         "source": source, "warehouse": warehouse, "workers": workers, "config": config,
         "task_runner": task_runner, "dask_address": dask_address,
+        # the HTML report after new fits goes beside the warehouse
+        "report_dir": str(Path(warehouse).resolve().parent / "reports" / "latest"),
     }
 
 

@@ -49,6 +49,7 @@ class RunSummary:
         warehouse: path of the warehouse file.
         window: the arXiv submitted-date window and why it was chosen (arXiv source only).
         extract_wall_s: seconds from the first fetch/extraction to the last load.
+        report_path: the HTML report written after new fits, if any.
         pending_findings: findings without a review decision (all of them until review exists).
     """
 
@@ -61,6 +62,7 @@ class RunSummary:
     pending_findings: int = 0
     window: str | None = None
     extract_wall_s: float = 0.0
+    report_path: str | None = None
 
     def markdown(self) -> str:
         """Return the summary as a markdown document (for the Prefect artifact and the CLI)."""
@@ -254,6 +256,7 @@ def nightly(
     config: str | None = None,
     max_pages: int = 200,
     batch_size: int = 4,
+    report_dir: str | None = None,
 ) -> dict:
     """Harvest, fetch, extract, load, refit and summarise; return the summary as a dict.
 
@@ -276,6 +279,9 @@ def nightly(
         batch_size: papers per extraction task (each paper still in its own process). Several per
             task keep the orchestration cost (Prefect task runs, ~30/s on the local API, see
             ../shared/ENVIRONMENT.md) small next to the extraction itself.
+        report_dir: when the refit wrote new fits, the HTML report with plots
+            (:func:`analysis.report.build_report`) is written here and linked from a Prefect
+            artifact ``scaling-report``; None: no report.
     """
     logger = get_run_logger()
     t0 = time.perf_counter()
@@ -374,6 +380,8 @@ def nightly(
         create_markdown_artifact(markdown=md, key="nightly-summary", description="compute-limits nightly run summary")
     except Exception as exc:  # noqa: BLE001 - an artifact is a convenience, never fatal
         logger.warning("could not attach the summary artifact: %s", exc)
+    if report_dir and counts.fits_written:
+        _attach_report(warehouse, report_dir, summary, logger)
     return {
         "run_id": run_id,
         "markdown": md,
@@ -387,7 +395,35 @@ def nightly(
         "pending_findings": summary.pending_findings,
         "wall_time_s": summary.wall_time_s,
         "extract_wall_s": summary.extract_wall_s,
+        "report_path": summary.report_path,
     }
+
+
+def _attach_report(warehouse: str, report_dir: str, summary: RunSummary, logger: Any) -> None:
+    """Write the HTML report with plots into ``report_dir`` and attach a markdown artifact
+    (``scaling-report``) with the new polynomial fits and the report's path. Never fatal."""
+    from analysis.report import build_report
+
+    try:
+        con = db.connect(warehouse, read_only=True, wait_s=db.INGEST_WAIT_S)
+        try:
+            html_path = build_report(con, report_dir).resolve()
+        finally:
+            con.close()
+            con = None  # noqa: F841
+        rows = [f"| {b} | {m} | {cm} | {n} | {s:.4f} | {1 / abs(s):.1f} |"
+                for b, m, cm, form, n, s, r2 in summary.fits if form == "polynomial" and s]
+        create_markdown_artifact(
+            key="scaling-report",
+            description="compute-limits scaling-law report (plots and HTML)",
+            markdown="\n".join([
+                "# Scaling-law report", "", f"HTML report with plots: `{html_path}`", "",
+                "| benchmark | metric | compute measure | n | slope | k = 1/|slope| |", "|---|---|---|---|---|---|",
+                *rows, ""]),
+        )
+        summary.report_path = str(html_path)
+    except Exception as exc:  # noqa: BLE001 - a report is a convenience, never fatal
+        logger.warning("could not write the scaling-law report: %s", exc)
 
 
 def _query_text(cfg: Any) -> str:

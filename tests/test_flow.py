@@ -32,13 +32,16 @@ def test_nightly_on_three_pdfs(prefect_harness, three_pdfs, tmp_path, reference_
     insert_observations(con, read_reference_dir(reference_dir).rows)
     con.close()
 
-    first = nightly(source=f"dir:{three_pdfs}", warehouse=str(w), workers=2, cache_dir=str(tmp_path / "cache"))
+    first = nightly(source=f"dir:{three_pdfs}", warehouse=str(w), workers=2, cache_dir=str(tmp_path / "cache"),
+                    report_dir=str(tmp_path / "report"))
     assert first["papers_seen"] == 3
     assert first["papers_new"] == 3
     assert first["documents_by_status"].get("no_text_layer") == 1
     assert first["fits_written"] > 0
     assert first["findings_new"] > 0
     assert "papers seen: **3**" in first["markdown"]
+    assert first["report_path"] == str((tmp_path / "report" / "index.html").resolve())
+    assert (tmp_path / "report" / "imagenet_top1_hardware_burden.png").stat().st_size > 10_000
 
     con = db.connect(w, read_only=True)
     status = dict(con.execute("SELECT paper_id, status FROM papers").fetchall())
@@ -55,7 +58,9 @@ def test_nightly_on_three_pdfs(prefect_harness, three_pdfs, tmp_path, reference_
     assert sorted(status.values()).count("no_text_layer") == 1
     assert resnet_scores > 0
 
-    second = nightly(source=f"dir:{three_pdfs}", warehouse=str(w), workers=2, cache_dir=str(tmp_path / "cache"))
+    second = nightly(source=f"dir:{three_pdfs}", warehouse=str(w), workers=2, cache_dir=str(tmp_path / "cache"),
+                     report_dir=str(tmp_path / "report"))
+    assert second["report_path"] is None  # no new fit, no new report
     assert (second["papers_new"], second["documents_extracted"], second["findings_new"], second["fits_written"]) == (0, 0, 0, 0)
     con = db.connect(w, read_only=True)
     after = db.table_counts(con)
