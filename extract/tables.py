@@ -527,7 +527,6 @@ def _all_caption_lines(layout: PageLayout) -> set[int]:
     out: set[int] = set()
     for idx, ln in enumerate(layout.lines):
         if CAPTION_RE.match(ln.text):
-            b = ln.bbox
             out |= _caption_block(layout, idx)[1]
     return out
 

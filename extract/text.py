@@ -7,7 +7,6 @@ from pdfium's text layer (``\\r\\n`` line breaks, U+FFFE where a hyphen joined a
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 #: Ligatures and look-alike characters, replaced before any pattern runs (str.translate table).
 CHAR_MAP = str.maketrans({

@@ -140,7 +140,6 @@ def nightly(
         )
     except (SourceError, ValueError, db.WarehouseError) as exc:
         _fail(f"nightly run failed: {exc} (recorded in the runs table; rerun to resume: finished papers are kept)")
-    from rich.console import Console
     from rich.markdown import Markdown
 
     _console().print(Markdown(result["markdown"]))
@@ -290,7 +289,6 @@ def sql(
         w.writerow(cols)
         w.writerows(rows)
         return
-    from rich.console import Console
     from rich.table import Table
 
     t = Table(show_lines=False)

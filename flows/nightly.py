@@ -16,10 +16,8 @@
 from __future__ import annotations
 
 import time
-from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger, task
@@ -33,7 +31,7 @@ from extract.models import KINDS, DocumentResult
 from flows.faults import checkpoint
 from flows.worker import WorkerLimits, extract_isolated
 from warehouse import db, load
-from warehouse.db import first_row, scalar
+from warehouse.db import first_row
 
 
 @dataclass

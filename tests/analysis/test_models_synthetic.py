@@ -3,7 +3,6 @@ the law's parameters, and the estimators agree with independent solvers."""
 
 from __future__ import annotations
 
-import math
 
 import numpy as np
 import polars as pl
