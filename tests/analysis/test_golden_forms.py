@@ -21,6 +21,7 @@ from analysis.constants import FitSettings
 from analysis.forms import fit_all_forms
 from analysis.measures import with_measures
 from analysis.reference import read_reference_dir
+from tests.test_reference_fits import GOLDEN
 
 pytestmark = pytest.mark.reference
 
@@ -32,16 +33,7 @@ def fits(reference_dir):
     return {(f["benchmark"], f["metric"], f["compute_measure"], f["model_form"]): f for f in rows}
 
 
-@pytest.mark.parametrize("benchmark,metric,measure,n,slope,r2", [
-    ("imagenet", "top1", "hardware_burden", 36, -0.0933, 0.766),
-    ("imagenet", "top1", "network_operations", 77, -0.0836, 0.720),
-    ("imagenet", "top1", "ops_per_forward_pass", 110, -0.0821, 0.606),
-    ("squad11", "em", "hardware_burden", 12, 0.0956, 0.872),
-    ("coco", "box_ap", "hardware_burden", 13, 0.0599, 0.776),
-    ("conll2003", "f1", "hardware_burden", 12, 0.0269, 0.417),
-    ("wmt14_en_fr", "bleu", "hardware_burden", 14, 0.0236, None),
-    ("wmt14_en_de", "bleu", "hardware_burden", 12, 0.0141, None),
-])
+@pytest.mark.parametrize("benchmark,metric,measure,n,slope,r2", GOLDEN)  # the published fits, one table
 def test_polynomial_form_reproduces_published_fit(fits, benchmark, metric, measure, n, slope, r2):
     f = fits[(benchmark, metric, measure, "polynomial")]
     assert f["n"] == n
