@@ -14,7 +14,7 @@ import re
 from extract.layout import PageLayout
 from extract.models import Finding
 from extract.scores import clean_label
-from extract.tables import Table, column_titles
+from extract.tables import Table, column_cells, column_titles
 from extract.version import EXTRACTOR_VERSION
 
 _OPS_HEAD_RE = re.compile(
@@ -113,17 +113,13 @@ def table_complexity(table: Table, layout: PageLayout | None = None) -> list[Fin
         else:
             continue
         scale = header_scale(h)
-        for row in table.rows:
-            cols = [c.col for c in row.cells]
-            for cell in row.cells:
-                if cell.col != col.index or cols.count(cell.col) > 1 or cell.value is None:
-                    continue
-                label = clean_label(row.label)
-                if not usable_label(label):
-                    continue
-                v = _value(cell.value, cell.suffix, scale)
-                if v is not None:
-                    emit(kind, h, v, cell, row, label, "column")
+        for row, cell in column_cells(table, col.index):
+            label = clean_label(row.label)
+            if not usable_label(label):
+                continue
+            v = _value(cell.value, cell.suffix, scale)
+            if v is not None:
+                emit(kind, h, v, cell, row, label, "column")
     # row-oriented: a row labelled FLOPs / Params, columns titled by model
     for row in table.rows:
         lab = row.label.strip()

@@ -13,7 +13,7 @@ import re
 
 from extract.layout import PageLayout
 from extract.models import Finding
-from extract.tables import Table
+from extract.tables import Table, column_cells
 from extract.version import EXTRACTOR_VERSION
 
 _IMAGENET_RE = re.compile(r"ImageNet|ILSVRC|ILSRVC", re.IGNORECASE)
@@ -290,36 +290,32 @@ def table_scores(table: Table, extractor: str = "table.score",
             continue
         decimals = [("." in c.text) for r in table.rows for c in r.cells if c.col == col.index and c.value is not None]
         col_decimal = sum(decimals) > len(decimals) / 2
-        for row in table.rows:
-            cols = [c.col for c in row.cells]
-            for cell in row.cells:
-                if cell.col != col.index or cols.count(cell.col) > 1 or cell.value is None:
-                    continue
-                label = clean_label(row.label)
-                if col_decimal and "." not in cell.text:
-                    continue  # an integer among decimals: a header row of counts, not a score
-                if not label or set(label.replace(" ", "")) <= set("Xx✓✗×-–√"):
-                    continue  # check-mark rows of an ablation grid
-                if re.fullmatch(r"[\s\d.,=:;()\[\]\-+α-ωΑ-Ω]*", label):
-                    continue  # a hyperparameter value (sweep tables), not a model
-                if benchmark == "imagenet":
-                    variant = _column_variant(col.header)
-                    if variant:
-                        label = f"{variant} {label}"  # columns name the network (plain / ResNet, InceptionV3 P@1)
-                if not label or cell.suffix not in ("", "%"):
-                    continue
-                v = cell.value
-                if not 0 < v <= 100 or (v <= 1.0 and cell.suffix != "%"):
-                    continue
-                value = 100.0 - v if is_error else v
-                ctx = {"caption": table.caption[:300], "column": col.header, "table_header": table.header[:300],
-                       "label_header": table.label_header, "cell_text": cell.text, "repeated_header": repeated}
-                conf = 0.6 if repeated else 0.9 if table_benchmark(col.header, "") else 0.8
-                if col.index in inferred:
-                    ctx["benchmark_inferred"] = inferred[col.index]
-                    conf = 0.6
-                out.append(_score(ctx, benchmark, metric, value, "error" if is_error else None, table.page,
-                                  cell.bbox, row.text, label, "table_cell", extractor, conf))
+        for row, cell in column_cells(table, col.index):
+            label = clean_label(row.label)
+            if col_decimal and "." not in cell.text:
+                continue  # an integer among decimals: a header row of counts, not a score
+            if not label or set(label.replace(" ", "")) <= set("Xx✓✗×-–√"):
+                continue  # check-mark rows of an ablation grid
+            if re.fullmatch(r"[\s\d.,=:;()\[\]\-+α-ωΑ-Ω]*", label):
+                continue  # a hyperparameter value (sweep tables), not a model
+            if benchmark == "imagenet":
+                variant = _column_variant(col.header)
+                if variant:
+                    label = f"{variant} {label}"  # columns name the network (plain / ResNet, InceptionV3 P@1)
+            if not label or cell.suffix not in ("", "%"):
+                continue
+            v = cell.value
+            if not 0 < v <= 100 or (v <= 1.0 and cell.suffix != "%"):
+                continue
+            value = 100.0 - v if is_error else v
+            ctx = {"caption": table.caption[:300], "column": col.header, "table_header": table.header[:300],
+                   "label_header": table.label_header, "cell_text": cell.text, "repeated_header": repeated}
+            conf = 0.6 if repeated else 0.9 if table_benchmark(col.header, "") else 0.8
+            if col.index in inferred:
+                ctx["benchmark_inferred"] = inferred[col.index]
+                conf = 0.6
+            out.append(_score(ctx, benchmark, metric, value, "error" if is_error else None, table.page,
+                              cell.bbox, row.text, label, "table_cell", extractor, conf))
     return out
 
 

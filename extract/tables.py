@@ -91,6 +91,19 @@ class Table:
 _GLUED_DELTA_RE = re.compile(r"^(\d+(?:\.\d+)?%?)[(\[][+\-±↑↓]?\d*\.?\d+%?[)\]]$")
 
 
+def column_cells(table: "Table", col_index: int):
+    """Given a table and a column index, yield ``(row, cell)`` for each row whose one cell in
+    that column holds a number. Rows where two cells fall into the column (an ambiguous split)
+    and cells without a value are skipped."""
+    for row in table.rows:
+        cols = [c.col for c in row.cells]
+        if cols.count(col_index) != 1:
+            continue
+        for cell in row.cells:
+            if cell.col == col_index and cell.value is not None:
+                yield row, cell
+
+
 def parse_cell(text: str) -> tuple[float | None, str] | None:
     """Given a word, return ``(value, suffix)`` if it is a numeric cell, ``(None, "")`` for a
     placeholder (``-``, ``N/A``), else None.
