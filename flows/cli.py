@@ -185,6 +185,22 @@ def schedule_show(
         typer.echo(f"  {r.isoformat()}")
 
 
+def _deployment(config: Optional[Path], source: str, warehouse: Path, workers: int, task_runner: str,
+                dask_address: Optional[str], *, verbose: bool):
+    """Return ``(config, deployment)`` of the nightly deployment for ``schedule serve`` /
+    ``schedule apply`` (exits with the reason on bad input)."""
+    if task_runner not in ("threads", "dask"):
+        _fail(f"--task-runner must be 'threads' or 'dask', got {task_runner!r}")
+    cfg = _load_config(config)
+    configure_prefect(verbose=verbose)
+    from flows.deploy import build_deployment, deployment_parameters
+
+    params = deployment_parameters(source, str(Path(warehouse).resolve()), workers=workers,
+                                   config=str(Path(config).resolve()) if config else None,
+                                   task_runner=task_runner, dask_address=dask_address)
+    return cfg, build_deployment(cfg, params)
+
+
 @schedule_app.command("serve")
 def schedule_serve(
     source: Annotated[str, typer.Option("--source", "-s", help="arxiv, or dir:PATH.")] = "arxiv",
@@ -200,16 +216,10 @@ def schedule_serve(
 
     Example: compute-limits schedule serve --source arxiv --warehouse /data/warehouse.duckdb
     """
-    cfg = _load_config(config)
-    configure_prefect(verbose=True)
+    _, deployment = _deployment(config, source, warehouse, workers, task_runner, dask_address, verbose=True)
     from prefect import serve
 
-    from flows.deploy import build_deployment, deployment_parameters
-
-    params = deployment_parameters(source, str(Path(warehouse).resolve()), workers=workers,
-                                   config=str(Path(config).resolve()) if config else None,
-                                   task_runner=task_runner, dask_address=dask_address)
-    serve(build_deployment(cfg, params), pause_on_shutdown=False)
+    serve(deployment, pause_on_shutdown=False)
 
 
 @schedule_app.command("apply")
@@ -218,18 +228,15 @@ def schedule_apply(
     warehouse: WarehouseOpt = db.default_path(),
     workers: Annotated[int, typer.Option(min=1, help="Extraction processes at once.")] = 2,
     config: Annotated[Optional[Path], typer.Option(help="Harvest config TOML (default: flows/harvest.toml).")] = None,
+    task_runner: Annotated[str, typer.Option(help="threads or dask.")] = "threads",
+    dask_address: Annotated[Optional[str], typer.Option(help="Existing Dask scheduler address.")] = None,
 ) -> None:
     """Register (create or update) the nightly deployment on the Prefect server, without serving it.
 
     Example: PREFECT_API_URL=http://127.0.0.1:4200/api compute-limits schedule apply --source arxiv
     """
-    cfg = _load_config(config)
-    configure_prefect(verbose=False)
-    from flows.deploy import build_deployment, deployment_parameters
-
-    params = deployment_parameters(source, str(Path(warehouse).resolve()), workers=workers,
-                                   config=str(Path(config).resolve()) if config else None)
-    dep_id = build_deployment(cfg, params).apply()
+    cfg, deployment = _deployment(config, source, warehouse, workers, task_runner, dask_address, verbose=False)
+    dep_id = deployment.apply()
     typer.echo(f"deployment nightly/nightly {dep_id}: cron '{cfg.cron}' ({cfg.timezone})")
 
 
