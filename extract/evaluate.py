@@ -284,6 +284,78 @@ def names_equivalent(ref_name: str, obs_name: str) -> bool:
     return model_key(ref_name) == model_key(obs_name) or labels_match(ref_name, obs_name)
 
 
+_WORD_RE = re.compile(r"[a-z]{2,}")
+#: Words too common in model labels to tie a reference name to an observation name.
+_GENERIC_WORDS = frozenset({
+    "model", "models", "network", "networks", "single", "ensemble", "base", "large", "big", "small",
+    "the", "with", "and", "of", "ours", "our", "baseline", "val", "dev",
+})
+
+
+def _words(name: str) -> set[str]:
+    return set(_WORD_RE.findall(name.lower())) - _GENERIC_WORDS
+
+
+def pair_by_scores(rrows: list[RefRow], orows: list[dict[str, Any]], r_used: dict[int, int],
+                   o_used: set[int]) -> dict[int, int]:
+    """Given one paper's and benchmark's reference rows and observation rows, and the pairs made
+    by name so far (``r_used`` reference index -> observation index, ``o_used``), return further
+    pairs ``{reference index: observation index}`` for reference rows no name matched.
+
+    Reference names are the curators' (leaderboard names such as ``VGG-19``, ``GNMT+RL``,
+    ``ShuffleNet V2``), and often never written in the paper, whose table says ``VGG (2 nets,
+    multi-crop & dense eval.)`` or ``ShuffleNet v2 2x (ours, with SE)``. Such a row is paired with
+    an unpaired observation row when (1) every score metric the two share agrees within the score
+    tolerance and they share at least one, (2) the names share a distinctive word (two letters or
+    more, not a generic word such as ``model`` or ``single``) and (3) exactly one observation row
+    passes (1) and (2). The score field of such a pair agrees by construction; the pair is
+    reported (``paired_by = "scores"``) so that name-paired and score-paired figures can be told
+    apart, and its other fields (FLOPs, hardware, time) are compared as usual."""
+    out: dict[int, int] = {}
+    taken = set(o_used)
+    for i, r in enumerate(rrows):
+        if i in r_used or not r.values["score"]:
+            continue
+        cands = []
+        for j, o in enumerate(orows):
+            if j in taken:
+                continue
+            shared = set(r.values["score"]) & {m for m, v in o["score"].items() if v is not None}
+            if not shared or not all(_agree("score", r.values["score"][m], o["score"][m]) for m in shared):
+                continue
+            if _words(r.model_name) & _words(o["model_name"]):
+                cands.append(j)
+        if len(cands) == 1:
+            out[i] = cands[0]
+            taken.add(cands[0])
+    return out
+
+
+def covers(ref_name: str, obs_name: str) -> bool:
+    """Given a reference and an observation model name, return True when every word of the
+    reference name outside brackets agrees with a word of the observation name (``ShuffleNet V2``
+    is covered by ``ShuffleNet v2 2x (ours, with SE)`` and by ``ShuffleNet v2 2× (ours)``)."""
+    ref = _tokens(_BRACKET_RE.sub(" ", ref_name))
+    obs = _tokens(_HYPER_RE.sub(" ", obs_name))
+    return bool(ref) and all(any(_agree_token(x, y) for y in obs) for x in ref)
+
+
+def _pair_key(ref_name: str, o: dict[str, Any]) -> tuple:
+    """Given a reference name and an observation row, return its sort key for the pairing (higher
+    pairs first): (tier, rank, best score, similarity). Tier 2: the names are equivalent
+    (:func:`names_equivalent`); tier 1: the observation name covers the reference name
+    (:func:`covers`) with similarity >= MIN_SIMILARITY, and among those the best score wins (the
+    reference lists a paper's best variant under the family name: ``ShuffleNet V2`` is the
+    paper's 75.4 % ``ShuffleNet v2 2x (ours, with SE)``, not its 74.9 % ``ShuffleNet v2 2×``);
+    tier 0: the rest, by similarity then best score."""
+    sim = name_similarity(ref_name, o["model_name"])
+    if names_equivalent(ref_name, o["model_name"]):
+        return (2, sim, _best_score(o), sim)
+    if sim >= MIN_SIMILARITY and covers(ref_name, o["model_name"]):
+        return (1, 0.0, _best_score(o), sim)
+    return (0, sim, _best_score(o), sim)
+
+
 def _best_score(o: dict[str, Any]) -> float:
     """Given an observation row, return its best score (ties in name similarity go to it)."""
     return max((v for v in o["score"].values() if v is not None), default=0.0)
@@ -334,7 +406,8 @@ class Evaluation:
         lenient, strict: field -> :class:`Counts` (definitions in the module docstring).
         out_of_scope_fp: score findings on out-of-scope papers (None when no list was given).
         papers: reference papers found in the warehouse (paper ids).
-        reference_rows: reference rows counted; matched_rows: of those, paired with an observation row.
+        reference_rows: reference rows counted; matched_rows: of those, paired with an observation row;
+        matched_by_scores: of those, paired by their scores (:func:`pair_by_scores`), not by name.
         items: one dict per counted comparison (paper, models, field, metric, values, outcome).
     """
 
@@ -345,6 +418,7 @@ class Evaluation:
     reference_rows: int
     matched_rows: int
     items: list[dict[str, Any]]
+    matched_by_scores: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         """Return the evaluation as a JSON-serialisable dict."""
@@ -353,6 +427,7 @@ class Evaluation:
             "strict": {k: v.as_dict() for k, v in self.strict.items()},
             "out_of_scope_score_fp": self.out_of_scope_fp,
             "papers": self.papers, "reference_rows": self.reference_rows, "matched_rows": self.matched_rows,
+            "matched_by_scores": self.matched_by_scores,
             "tolerances": {"score_points": SCORE_TOL, "relative": REL_TOL, "counts": "exact", "chip_model": "exact after normalisation"},
             "items": self.items,
         }
@@ -416,13 +491,14 @@ def evaluate(reference: list[RefRow], observations: list[dict[str, Any]], papers
         if pid is not None:
             refs.setdefault((pid, r.benchmark), []).append(r)
     ref_papers = {pid for pid, _ in refs}
-    matched = 0
+    matched = matched_by_scores = 0
 
-    def count(kind: str, fieldname: str, metric: str | None, r: RefRow | None, o: dict | None, rv: Any, ov: Any, pid: str) -> None:
+    def count(kind: str, fieldname: str, metric: str | None, r: RefRow | None, o: dict | None, rv: Any, ov: Any, pid: str,
+              paired_by: str | None = None) -> None:
         rec = {"paper_id": pid, "reference_model": r.model_name if r else None,
                "reference_line": f"{r.file}:{r.line}" if r else None,
                "observation_model": o["model_name"] if o else None, "field": fieldname, "metric": metric,
-               "reference": rv, "extracted": ov}
+               "reference": rv, "extracted": ov, "paired_by": paired_by}
         if kind == "pair":
             if rv is not None and ov is not None:
                 if _agree(fieldname, rv, ov):
@@ -468,25 +544,32 @@ def evaluate(reference: list[RefRow], observations: list[dict[str, Any]], papers
     for (pid, bench) in sorted(set(refs) | {k for k in obs if k[0] in ref_papers}):
         rrows = refs.get((pid, bench), [])
         orows = obs.get((pid, bench), [])
-        pairs = sorted(((name_similarity(r.model_name, o["model_name"]), _best_score(o), -j, i, j)
+        pairs = sorted((_pair_key(r.model_name, o) + (-j, i, j)
                         for i, r in enumerate(rrows) for j, o in enumerate(orows)), reverse=True)
         r_used: dict[int, int] = {}
         o_used: set[int] = set()
-        for sim, _score, _negj, i, j in pairs:
+        for _tier, _rank, _score, sim, _negj, i, j in pairs:
             if sim < MIN_SIMILARITY or i in r_used or j in o_used:
                 continue
+            r_used[i] = j
+            o_used.add(j)
+        by_scores = pair_by_scores(rrows, orows, r_used, o_used)
+        for i, j in by_scores.items():
             r_used[i] = j
             o_used.add(j)
         for i, r in enumerate(rrows):
             if i in r_used:
                 matched += 1
+                if i in by_scores:
+                    matched_by_scores += 1
                 o = orows[r_used[i]]
+                paired_by = "scores" if i in by_scores else "name"
                 for fname, m, rv, ov in fields_of(r, o):
                     if fname == "score" and rv is None and ov is None:
                         continue
                     if fname == "score" and rv is None:
                         continue  # a metric the reference does not carry for this row (e.g. top-5)
-                    count("pair", fname, m, r, o, rv, ov, pid)
+                    count("pair", fname, m, r, o, rv, ov, pid, paired_by)
             else:
                 for fname, m, rv, _ov in fields_of(r, None):
                     if rv is not None:
@@ -504,7 +587,7 @@ def evaluate(reference: list[RefRow], observations: list[dict[str, Any]], papers
         for c in (lenient, strict):
             c["score"].fp += out_of_scope_scores
     n_ref = sum(len(v) for v in refs.values())
-    return Evaluation(lenient, strict, out_of_scope_scores, sorted(ref_papers), n_ref, matched, items)
+    return Evaluation(lenient, strict, out_of_scope_scores, sorted(ref_papers), n_ref, matched, items, matched_by_scores)
 
 
 def read_out_of_scope(path: str | Path) -> set[str]:
@@ -565,7 +648,8 @@ def render(ev: Evaluation, console=None) -> None:
     from rich.table import Table
 
     console = console or Console()
-    t = Table(title=f"extraction vs reference: {len(ev.papers)} papers, {ev.matched_rows}/{ev.reference_rows} reference rows paired")
+    t = Table(title=f"extraction vs reference: {len(ev.papers)} papers, {ev.matched_rows}/{ev.reference_rows} reference rows paired"
+                        f" ({ev.matched_rows - ev.matched_by_scores} by name, {ev.matched_by_scores} by scores)")
     for c in ("field", "TP", "FP", "FN", "precision", "recall", "F1", "strict FP", "strict P"):
         t.add_column(c, justify="right" if c != "field" else "left")
 

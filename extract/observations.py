@@ -150,6 +150,20 @@ def is_own_row(source_text: str | None, label: str | None) -> bool:
     return not _CITE_RE.search(text)
 
 
+#: Column groups that hold other work's numbers: ``original`` (as published), ``re-implementation``,
+#: ``baseline``, ``reported``.
+_NOT_OWN_VARIANT_RE = re.compile(r"\b(?:original|re-?impl\w*|baselines?|reported|published|prior|previous|vanilla)\b", re.IGNORECASE)
+
+
+def variant_is_own(variant: str | None) -> bool:
+    """Given the network/method name a score's column group adds to its row label (``SENet`` over
+    ``top-1 top-5 GFLOPs`` in a table of ``original | re-implementation | SENet`` groups), return
+    True when it names this paper's variant: the row's citation (``ResNet-50 [10]``) is for the base
+    network, the column holds the paper's own model built on it. False for None and for groups
+    that hold other work's numbers (``original``, ``re-implementation``, ``baseline``)."""
+    return bool(variant) and not _NOT_OWN_VARIANT_RE.search(variant)
+
+
 @dataclass
 class _Row:
     paper_id: str
@@ -365,7 +379,8 @@ def _score_rows(paper_id: str, fs: list[dict[str, Any]]) -> list[_Row]:
                 continue  # dev-set only, and the paper reports test-set results: see rule 1
         members.sort(key=_score_rank)
         best = members[0]
-        own = is_own_row(best.get("source_text"), best.get("model_label")) if key else True
+        own = (is_own_row(best.get("source_text"), best.get("model_label"))
+               or variant_is_own(best["_ctx"].get("column_variant"))) if key else True
         row = _Row(paper_id, names[(key, bench, metric)], key, bench, metric, best, own,
                    alternatives=[{"finding_id": m["finding_id"], "value": m["value"], "page": m["page"]} for m in members[1:]])
         rows.append(row)
@@ -408,10 +423,17 @@ def _link_paper_values(rows: list[_Row], fs: list[dict[str, Any]]) -> None:
             if kind == "chip_count":
                 devices = [f for f in cands if f["_ctx"].get("device") != "tpu_chip"]
                 cands = devices or cands
+            if kind in ("chip_model", "chip_count"):
+                # the hardware of the paper's timings only when no training hardware is stated
+                trained = [f for f in cands if f["_ctx"].get("phase") != "inference"]
+                if trained or any(f["kind"] in ("chip_model", "chip_count") and f["_ctx"].get("phase") != "inference" for f in stmts):
+                    cands = trained
             usable = []
             for f in cands:
                 ok, reason = _applies(f, row, own_rows)
                 if ok:
+                    if f["_ctx"].get("phase") == "inference":
+                        reason = "paper-level statement of the hardware its timings ran on (no training hardware stated)"
                     usable.append((f, reason))
             if not usable:
                 continue

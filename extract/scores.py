@@ -49,11 +49,17 @@ def _score(kind_ctx: dict, benchmark: str, metric: str, value: float, reported_a
     )
 
 
+#: Month names: ``R-NET (March 2017)`` dates a leaderboard entry, it is not a citation.
+_MONTHS = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+           r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?\s+(?:19|20)\d\d\)")
+
+
 def clean_label(label: str) -> str:
     """Given a table row label, return it without citation brackets and stray markers:
-    ``"VGG [41] (v5)"`` -> ``"VGG (v5)"``."""
+    ``"VGG [41] (v5)"`` -> ``"VGG (v5)"``, ``"BiDAF (Seo et al., 2016)"`` -> ``"BiDAF"``; a date
+    is kept: ``"R-NET (March 2017)"`` names one leaderboard entry."""
     out = re.sub(r"\s*\[[\d,\s\-–]+\]", "", label)
-    out = re.sub(r"\s*\((?:[A-Z][A-Za-z\-]+(?: et al\.?)?|[A-Z][a-z]+ and [A-Z][a-z]+),? (?:19|20)\d\d[a-z]?\)", "", out)
+    out = re.sub(r"\s*\((?!" + _MONTHS + r")(?:[A-Z][A-Za-z\-]+(?: et al\.?)?|[A-Z][a-z]+ and [A-Z][a-z]+),? (?:19|20)\d\d[a-z]?\)", "", out)
     return re.sub(r"\s+", " ", out).strip(" †‡*§¶∗")
 
 
@@ -310,6 +316,8 @@ def table_scores(table: Table, extractor: str = "table.score",
             value = 100.0 - v if is_error else v
             ctx = {"caption": table.caption[:300], "column": col.header, "table_header": table.header[:300],
                    "label_header": table.label_header, "cell_text": cell.text, "repeated_header": repeated}
+            if benchmark == "imagenet" and _column_variant(col.header):
+                ctx["column_variant"] = _column_variant(col.header)
             conf = 0.6 if repeated else 0.9 if table_benchmark(col.header, "") else 0.8
             if col.index in inferred:
                 ctx["benchmark_inferred"] = inferred[col.index]

@@ -139,9 +139,28 @@ def _count(text: str) -> float:
     return parse_number(t)
 
 
+#: A sentence about measured speed: "timings are performed on a server with 8 NVIDIA Titan X GPUs",
+#: "57.9 AP50 in 51 ms on a Titan X", "runs at 40.2 FPS on a NVIDIA Titan X GPU".
+_TIMING_RE = re.compile(
+    r"\b(?:timings?|timed|speed|runtime|run[\s-]?time|benchmark(?:ed|s)?|measured|evaluated|\d+(?:\.\d+)?\s*(?:ms|FPS|fps)|"
+    r"inference|latency|throughput|frames per second|images/s)\b", re.IGNORECASE)
+_ONE_CHIP_RE = re.compile(r"(?:\bon|\bwith|\busing)\s+(?:a\s+single|one|a|an|single)\s+$", re.IGNORECASE)
+
+
 def hardware_findings(s: str, emit: _Emitter, chips: tuple[Chip, ...] | None = None) -> None:
-    """Given a sentence, emit chip_model and chip_count findings when it says what training ran on."""
-    if not _TRAIN_RE.search(s) or _INFER_RE.search(s) or _about_other_work(s):
+    """Given a sentence, emit chip_model and chip_count findings when it says what training ran on
+    (``phase`` training, pretraining or finetuning; confidence 0.7/0.6), or else, at confidence 0.5
+    and ``phase`` "inference", when it names the chip this paper's timings ran on (``timings are
+    performed on a server with 8 NVIDIA Titan X GPUs``, ``51 ms on a Titan X``): many papers state
+    no training hardware but this, and Thompson et al. recorded it as the hardware of the paper
+    (SENet, YOLOv3); observations use it only when the paper states no training hardware
+    (:mod:`extract.observations`)."""
+    if _about_other_work(s):
+        return
+    training = bool(_TRAIN_RE.search(s)) and not _INFER_RE.search(s)
+    if not training:
+        if _TIMING_RE.search(s):
+            _timing_hardware(s, emit, chips)
         return
     mentions = find_chips(s, chips)
     phase = _phase(s)
@@ -178,6 +197,35 @@ def hardware_findings(s: str, emit: _Emitter, chips: tuple[Chip, ...] | None = N
              context={"phase": phase, "chip": chip.chip.key if chip else None,
                       "device": ("tpu_chip" if "chip" in m.group("dev").lower() else "tpu_device") if is_tpu else "gpu"})
         counted.append((m.start(), m.end()))
+
+
+def _timing_hardware(s: str, emit: _Emitter, chips: tuple[Chip, ...] | None) -> None:
+    """Given a sentence about measured speed, emit the chip it names (one ``chip_model``, the
+    first) and its count: the number before the device (``8 NVIDIA Titan X GPUs``), or 1 for
+    ``on a Titan X`` / ``on a single V100``; phase "inference", confidence 0.5 (the lowest that
+    :mod:`extract.observations` uses unreviewed). A sentence naming
+    several chip models (``Times from either an M40 or Titan X``) says nothing certain: skipped."""
+    mentions = find_chips(s, chips)
+    if not mentions or len({m.chip.key for m in mentions}) > 1:
+        return
+    mention = mentions[0]
+    ctx = {"phase": "inference", "vendor": mention.chip.vendor, "rule": "hardware of the paper's timings"}
+    emit("chip_model", None, "chip", mention.start, mention.end, "sentence.chip_model", 0.5,
+         value_text=mention.chip.key, context=ctx)
+    for m in _COUNT_DEVICE_RE.finditer(s):
+        if m.start() <= mention.start < m.end():
+            try:
+                n = _count(m.group("n"))
+            except ValueError:
+                return
+            if 1 <= n <= 100000 and n == int(n):
+                emit("chip_count", n, "count", m.start(), m.end(), "sentence.chip_count", 0.5,
+                     context={**ctx, "chip": mention.chip.key, "device": "gpu" if mention.chip.kind != "tpu" else "tpu_device"})
+            return
+    if _ONE_CHIP_RE.search(s[:mention.start]):
+        emit("chip_count", 1.0, "count", mention.start, mention.end, "sentence.chip_count", 0.5,
+             context={**ctx, "chip": mention.chip.key, "device": "gpu" if mention.chip.kind != "tpu" else "tpu_device",
+                      "count_rule": "one chip: 'on a <chip>'"})
 
 
 def time_findings(s: str, emit: _Emitter) -> None:

@@ -403,13 +403,16 @@ def _assemble(layout: PageLayout, start: int, last: int, rows: list[Row]) -> Tab
         # group labels head the header block: only its first line, with more lines below
         groups = _group_spans(_phrases(ln), cols) if ln is header_lines[0] and len(header_lines) > 1 else None
         phrases = split_spanning_phrases(ln, _phrases(ln), cols)
+        owners = {i: header_owners(a, b, cols) for i, (_t, a, b) in enumerate(phrases)}
         for col in cols:
-            hits = [t for t, a, b in phrases if a <= col.x1 + 2 and b >= col.x0 - 2]
+            hits = [t for i, (t, a, b) in enumerate(phrases) if col.index in owners[i]]
             if not hits and groups:
                 hits = [groups(col)]
             if not hits:
                 xc = (col.x0 + col.x1) / 2
-                near = [(min(abs(a - xc), abs(b - xc)), t) for t, a, b in _phrases(ln) if a >= cols[0].x0 - 10]
+                # a phrase over another column is that column's title, never this one's
+                near = [(min(abs(a - xc), abs(b - xc)), t) for t, a, b in _phrases(ln)
+                        if a >= cols[0].x0 - 10 and not header_owners(a, b, cols)]
                 near = [nt for nt in near if nt[0] <= max(spacing, 8.0) * 0.9]
                 if near:
                     hits = [min(near)[1]]
@@ -417,6 +420,22 @@ def _assemble(layout: PageLayout, start: int, last: int, rows: list[Row]) -> Tab
                 col.header = (col.header + " " + " ".join(hits)).strip()
     bbox = union_boxes([block] + [ln.bbox for ln in header_lines])
     return Table(layout.page, caption, " ".join(ln.text for ln in header_lines), " ".join(label_parts), cols, rows, bbox)
+
+
+def header_owners(a: float, b: float, cols: list[Column]) -> set[int]:
+    """Given a header phrase's x-extent ``a..b`` (PDF points) and the table's columns, return the
+    indexes of the columns it titles. A phrase touching one column (2 pt slack) titles it. A phrase
+    touching several titles those it covers for at least half their width (a group label such as
+    ``Single Model`` over ``EM F1`` covers both); when it covers none that far, only the column it
+    overlaps most: a wide unit line centred under its own column (``(Batches/sec.)`` under
+    ``GPU Speed``) that grazes the narrow number column beside it (``Top-1 err. (%)``) is not
+    that column's title."""
+    touched = [c for c in cols if a <= c.x1 + 2 and b >= c.x0 - 2]
+    if len(touched) <= 1:
+        return {c.index for c in touched}
+    overlap = {c.index: min(b, c.x1) - max(a, c.x0) for c in touched}
+    covered = {c.index for c in touched if overlap[c.index] >= 0.5 * max(c.x1 - c.x0, 1.0)}
+    return covered or {max(overlap, key=lambda i: overlap[i])}
 
 
 def split_spanning_phrases(line: Line, phrases: list[tuple[str, float, float]],

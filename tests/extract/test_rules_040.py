@@ -3,6 +3,8 @@ benchmarks inferred from column patterns, workers as devices, sizes named by tab
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from extract.chips import find_chips
@@ -125,8 +127,44 @@ def test_workers_that_name_their_device():
     assert _hw("We train with 8 workers.") == []
 
 
+def _hw_phase(s):
+    out = []
+    hardware_findings(s, _Emitter(out, None, 1, 0, s))
+    return [(f.kind, f.value, f.value_text, f.context.get("phase"), f.confidence) for f in out]
+
+
 def test_inference_speed_sentence_is_not_training_hardware():
-    assert _hw("The speed is evaluated with batch size 1 on a machine with NVIDIA Titan X, CUDA 8.0 and cuDNN v6.") == []
+    # the hardware of the paper's timings: phase "inference", lowest usable confidence, never "training"
+    assert _hw_phase("The speed is evaluated with batch size 1 on a machine with NVIDIA Titan X, CUDA 8.0 and cuDNN v6.") == [
+        ("chip_model", None, "nvidia-geforce-gtx-titan-x", "inference", 0.5)]
+    assert _hw_phase("It achieves 57.9 AP50 in 51 ms on a Titan X, compared to 57.5 AP50 in 198 ms by RetinaNet.") == [
+        ("chip_model", None, "nvidia-geforce-gtx-titan-x", "inference", 0.5), ("chip_count", 1.0, None, "inference", 0.5)]
+    assert _hw_phase("(both timings are performed on a server with 8 NVIDIA Titan X GPUs).") == [
+        ("chip_model", None, "nvidia-geforce-gtx-titan-x", "inference", 0.5), ("chip_count", 8.0, None, "inference", 0.5)]
+    # two chip models: which one timed what is unclear
+    assert _hw_phase("Times from either an M40 or Titan X, they are basically the same GPU.") == []
+    # a chip named without timing or training words says nothing
+    assert _hw_phase("The NVIDIA Titan X has 12 GB of memory.") == []
+
+
+def test_timing_hardware_is_used_only_without_training_hardware():
+    timing = "Run times are measured on a Titan X at 256 x 256."
+    train = "We train on 4 NVIDIA M40 GPUs."
+    score = _f("s", "score", 33.0, model_label="YOLOv3", benchmark="coco", metric="box_ap", page=3,
+               context={"caption": "Table 3. COCO test-dev"})
+    t_model = _f("t1", "chip_model", None, unit="chip", value_text="nvidia-geforce-gtx-titan-x", page=2, method="sentence",
+                 source_text=timing, confidence=0.5, context={"match": "Titan X", "phase": "inference"})
+    t_count = _f("t2", "chip_count", 1.0, unit="count", page=2, method="sentence", source_text=timing, confidence=0.5,
+                 context={"match": "a Titan X", "phase": "inference", "device": "gpu"})
+    rows = assemble([score, t_model, t_count], PAPERS)
+    assert [(r["chip_model"], r["chip_count"]) for r in rows] == [("nvidia-geforce-gtx-titan-x", 1.0)]
+    assert "timings" in json.loads(rows[0]["raw"])["links"]["chip_model"]["reason"]
+    tr_model = _f("m1", "chip_model", None, unit="chip", value_text="nvidia-tesla-m40", page=4, method="sentence",
+                  source_text=train, context={"match": "M40", "phase": "training"})
+    tr_count = _f("m2", "chip_count", 4.0, unit="count", page=4, method="sentence", source_text=train,
+                  context={"match": "4 NVIDIA M40 GPUs", "phase": "training", "device": "gpu"})
+    rows = assemble([score, t_model, t_count, tr_model, tr_count], PAPERS)
+    assert [(r["chip_model"], r["chip_count"]) for r in rows] == [("nvidia-tesla-m40", 4.0)]
 
 
 def test_rtx_2070_in_chip_table():
