@@ -25,12 +25,16 @@ Linking rules (each link is recorded in ``raw.links`` with its reason)
    else when their labels match after normalisation (reason ``model label match``).
 3. **Paper-level statements** (chip model, chip count, training time, epochs, training-set
    size: sentences, without model label) join the paper's *own* rows: rows whose table row
-   carries no citation (``[12]``, ``et al.``) and, when the paper's rows are split by a sentence
+   carries no citation (``[12]``, ``et al.``), or whose score column belongs to a group naming the
+   paper's variant (``SENet`` beside ``original`` and ``re-implementation``, over a row that cites
+   its base network: :func:`variant_is_own`) and, when the paper's rows are split by a sentence
    naming a model size (``big``/``base``/``large``/``mobile`` ...; a row's size from its name, else
    from its table's caption: ``results in the Large setting``) or a benchmark, only the rows that agree.
    Among several statements of one kind the most specific wins: the one whose clause names the
    row's model size (the size word nearest before the value), then a pre-training statement
-   (for pre-trained models the pre-training run is the compute Thompson et al. count), then a
+   (for pre-trained models the pre-training run is the compute Thompson et al. count), then one
+   that names the row's benchmark (``We train the COCO models with an 8-GPU implementation`` over
+   ``trained ... on two GPUs``), then a
    sentence that states chip and time together, then the highest confidence, then the first.
    A chip without a published FP32 peak (a TPU whose generation the paper does not state) is
    not used as the row's chip model: guessing v2 or v3 would put a wrong peak into the
@@ -53,6 +57,8 @@ import json
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
+
+from extract.scores import MONTH_DATE  # "(March 2017)" dates a leaderboard entry, it cites nothing
 
 #: Source tags of assembled observations.
 SOURCE_REVIEWED = "reviewed"
@@ -78,7 +84,7 @@ COLUMNS: tuple[str, ...] = (
     "peak_flops_per_s", "network_operations_flop", "hardware_burden_flop", "finding_ids", "raw",
 )
 
-_CITE_RE = re.compile(r"\[\s*\d+(?:\s*[,\-–]\s*\d+)*\s*\]|\bet al\.?|\(\s*[A-Z][A-Za-z\-]+(?:\s+(?:et al\.?|and\s+[A-Z][a-z]+))?,?\s+(?:19|20)\d\d[a-z]?\s*\)")
+_CITE_RE = re.compile(r"\[\s*\d+(?:\s*[,\-–]\s*\d+)*\s*\]|\bet al\.?|\(\s*(?!" + MONTH_DATE + r")[A-Z][A-Za-z\-]+(?:\s+(?:et al\.?|and\s+[A-Z][a-z]+))?,?\s+(?:19|20)\d\d[a-z]?\s*\)")
 _OWN_RE = re.compile(r"\bours\b|\(ours\)|\bour\b", re.IGNORECASE)
 _SIZE_WORDS = ("big", "base", "large", "small", "tiny", "huge", "medium", "mini", "xlarge", "mobile")
 _SIZE_RE = re.compile(r"(?<![A-Za-z])(" + "|".join(_SIZE_WORDS) + r")(?![a-z])|(?<=[A-Z])(" + "|".join(w.upper() for w in _SIZE_WORDS) + r")(?![a-z])", re.IGNORECASE)
@@ -225,8 +231,10 @@ def _statement_rank(f: dict[str, Any], row: _Row, kinds_in_sentence: dict[str, s
     kinds = kinds_in_sentence.get(f.get("source_text") or "", set())
     setup = len(kinds & {"chip_model", "chip_count", "training_time"})
     names_row = 1 if _statement_sizes(f) & _row_sizes(row) else 0
+    rx = _BENCH_IN_SENTENCE.get(row.benchmark)
+    names_bench = 1 if rx is not None and rx.search(f.get("source_text") or "") else 0
     pre = 1 if f["_ctx"].get("phase") == "pretraining" else 0
-    return (-names_row, -pre, -setup, -(f.get("confidence") or 0.0), *_order(f))
+    return (-names_row, -pre, -names_bench, -setup, -(f.get("confidence") or 0.0), *_order(f))
 
 
 def _sizes(text: str) -> set[str]:

@@ -49,8 +49,9 @@ def _score(kind_ctx: dict, benchmark: str, metric: str, value: float, reported_a
     )
 
 
-#: Month names: ``R-NET (March 2017)`` dates a leaderboard entry, it is not a citation.
-_MONTHS = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+#: A bracketed month and year, ``(March 2017)``: ``R-NET (March 2017)`` dates a leaderboard entry,
+#: it is not a citation (regular-expression text, used after ``\(``).
+MONTH_DATE = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
            r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?\s+(?:19|20)\d\d\)")
 
 
@@ -59,7 +60,7 @@ def clean_label(label: str) -> str:
     ``"VGG [41] (v5)"`` -> ``"VGG (v5)"``, ``"BiDAF (Seo et al., 2016)"`` -> ``"BiDAF"``; a date
     is kept: ``"R-NET (March 2017)"`` names one leaderboard entry."""
     out = re.sub(r"\s*\[[\d,\s\-–]+\]", "", label)
-    out = re.sub(r"\s*\((?!" + _MONTHS + r")(?:[A-Z][A-Za-z\-]+(?: et al\.?)?|[A-Z][a-z]+ and [A-Z][a-z]+),? (?:19|20)\d\d[a-z]?\)", "", out)
+    out = re.sub(r"\s*\((?!" + MONTH_DATE + r")(?:[A-Z][A-Za-z\-]+(?: et al\.?)?|[A-Z][a-z]+ and [A-Z][a-z]+),? (?:19|20)\d\d[a-z]?\)", "", out)
     return re.sub(r"\s+", " ", out).strip(" †‡*§¶∗")
 
 

@@ -444,12 +444,14 @@ def split_spanning_phrases(line: Line, phrases: list[tuple[str, float, float]],
     that spans as many columns (three or more) as it has words split into its words (tightly set
     titles read as one phrase: ``Params Mult-Adds Top-1`` over three columns is three titles, one
     per column). Two-word phrases over two columns stay whole: they are usually one group label
-    (``Single Model`` over ``EM F1``)."""
+    (``Single Model`` over ``EM F1``), and so do phrases with a comma or colon, which are running
+    words (``Avg. Precision, IoU:`` over ``0.5:0.95 0.5 0.75``)."""
     out: list[tuple[str, float, float]] = []
     for t, a, b in phrases:
         over = [c for c in cols if a <= c.x1 + 2 and b >= c.x0 - 2]
         words = [w for w in line.words if w.bbox[0] >= a - 0.5 and w.bbox[2] <= b + 0.5]
-        if len(over) >= 3 and len(words) == len(over) and " ".join(w.text for w in words) == t:
+        if (len(over) >= 3 and len(words) == len(over) and " ".join(w.text for w in words) == t
+                and not re.search(r"[,:;]", t)):  # "Avg. Precision, IoU:" is one group label
             out.extend((w.text, w.bbox[0], w.bbox[2]) for w in words)
         else:
             out.append((t, a, b))

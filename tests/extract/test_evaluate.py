@@ -72,3 +72,37 @@ def test_export_header_matches_reference(tmp_path):
         with (tmp_path / name).open(newline="", encoding="utf-8") as fh:
             assert next(csv.reader(fh)) == ref_head, name
     assert len(read_reference(ref_dir)) > 500  # model rows (662 metric rows)
+
+
+def test_family_name_pairs_with_the_best_covered_variant():
+    # the reference's "ShuffleNet V2" is the paper's best v2 variant, not the first one listed
+    ref = [_ref("ShuffleNet V2", score={"top1": 75.4})]
+    obs = [_obs("ShuffleNet v2 2× (ours)", "top1", 74.9), _obs("ShuffleNet v2 2x (ours, with SE)", "top1", 75.4),
+           _obs("ShuffleNet v1 2× (g=3)", "top1", 73.7)]
+    ev = evaluate(ref, obs, PAPERS)
+    paired = [it for it in ev.items if it["paired_by"]]
+    assert [(it["observation_model"], it["outcome"], it["paired_by"]) for it in paired] == [
+        ("ShuffleNet v2 2x (ours, with SE)", "TP", "name")]
+
+
+def test_curator_names_pair_by_agreeing_scores_and_a_shared_word():
+    ref = [_ref("VGG-19", score={"top1": 76.3, "top5": 93.2}, chip_count=4.0),
+           _ref("AlexNet", score={"top1": 63.3})]
+    obs = [_obs("VGG (2 nets, multi-crop & dense eval.)", "top1", 76.3, chip_count=4.0),
+           _obs("VGG (2 nets, multi-crop & dense eval.)", "top5", 93.2),
+           _obs("VGG (1 net, multi-crop & dense eval.)", "top1", 75.6),
+           _obs("7 CNNs", "top1", 63.3)]  # right score, but no word in common with "AlexNet": not paired
+    ev = evaluate(ref, obs, PAPERS)
+    assert ev.matched_rows == 1 and ev.matched_by_scores == 1
+    vgg = {(it["field"], it["metric"]): (it["outcome"], it["paired_by"]) for it in ev.items if it["reference_model"] == "VGG-19"}
+    assert vgg == {("score", "top1"): ("TP", "scores"), ("score", "top5"): ("TP", "scores"),
+                   ("chip_count", None): ("TP", "scores")}
+    assert ev.lenient["score"].fn == 1  # AlexNet stays a miss
+
+
+def test_score_pairing_needs_one_candidate():
+    ref = [_ref("Net-A", score={"top1": 70.0})]
+    obs = [_obs("Net A (x)", "top1", 70.0), _obs("Net A (y)", "top1", 70.05)]  # two agree: ambiguous
+    from extract.evaluate import pair_by_scores
+    rows = [{"model_name": o["model_name"], "score": {"top1": o["score"]}} for o in obs]
+    assert pair_by_scores(ref, rows, {}, set()) == {}

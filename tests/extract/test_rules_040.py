@@ -392,3 +392,35 @@ def test_no_inference_without_a_caption(extracted):
     assert table_scores(t, benchmarks=frozenset({"imagenet"})) == []
     r = extracted("1512.04150v1.pdf")
     assert not [f for f in r.findings if f.kind == "score" and "benchmark_inferred" in f.context]
+
+
+def test_statement_naming_the_rows_benchmark_wins():
+    # ResNet: "two GPUs" (CIFAR section) vs "We train the COCO models with an 8-GPU implementation"
+    coco = _f("s", "score", 34.9, model_label="+multi-scale testing", benchmark="coco", metric="box_ap", page=12,
+              context={"caption": "Table 9. Object detection improvements on MS COCO"})
+    two = _f("c2", "chip_count", 2.0, unit="count", page=8, method="sentence",
+             source_text="These models are trained with a mini-batch size of 128 on two GPUs.",
+             context={"match": "two GPUs", "phase": "training", "device": "gpu"})
+    eight = _f("c8", "chip_count", 8.0, unit="count", page=11, method="sentence",
+               source_text="We train the COCO models with an 8-GPU implementation.",
+               context={"match": "8-GPU", "phase": "training", "device": "gpu"})
+    rows = assemble([coco, two, eight], PAPERS)
+    assert [r["chip_count"] for r in rows] == [8.0]
+
+
+def test_column_group_of_the_papers_variant_is_own():
+    from extract.observations import variant_is_own
+
+    assert variant_is_own("SENet") and not variant_is_own("original") and not variant_is_own("re-implementation")
+    assert not variant_is_own(None) and not variant_is_own("")
+    timing = "All timings are performed on a server with 8 NVIDIA Titan X GPUs, during training."
+    se = _f("s", "score", 80.2, model_label="SENet Inception-ResNet-v2", benchmark="imagenet", metric="top1",
+            source_text="Inception-ResNet-v2 [42] 19.9 4.9 11.75 20.37 5.21 11.75 19.80 4.79 11.76",
+            context={"caption": "Table 2. ImageNet", "column_variant": "SENet"})
+    cited = _f("o", "score", 80.1, model_label="original Inception-ResNet-v2", benchmark="imagenet", metric="top1",
+               source_text="Inception-ResNet-v2 [42] 19.9 4.9 11.75 20.37 5.21 11.75 19.80 4.79 11.76",
+               context={"caption": "Table 2. ImageNet", "column_variant": "original"})
+    chip = _f("c", "chip_count", 8.0, unit="count", page=4, method="sentence", source_text=timing,
+              context={"match": "8 NVIDIA Titan X GPUs", "phase": "training", "device": "gpu"})
+    got = {r["score"]: r["chip_count"] for r in assemble([se, cited, chip], PAPERS)}
+    assert got == {80.2: 8.0, 80.1: None}

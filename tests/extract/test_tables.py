@@ -124,3 +124,31 @@ def test_mobilenetv2_madds(extracted) -> None:
     madds = [f for f in r.findings if f.kind == "ops_per_forward_pass" and f.reported_as == "multiply-adds"]
     primary = [f for f in madds if f.context.get("match") == "300 million multiply-adds"]
     assert primary and primary[0].value == 600e6 and primary[0].page == 4
+
+
+def test_unit_line_under_one_column_is_not_its_neighbours_title(corpus_dir: Path) -> None:
+    # ShuffleNet V2 Table 8: "(Batches/sec.)" sits under "GPU Speed" and grazes nothing else; the
+    # top-1 error column beside it must keep its own title, or its scores are lost as a speed column
+    layout = _layout_of(corpus_dir, "1807.11164v1.pdf", 14)
+    t8 = next(t for t in find_tables(layout) if t.caption.startswith("Table 8"))
+    assert [c.header for c in t8.columns] == [
+        "Complexity (MFLOPs)", "Top-1 err. (%)", "GPU Speed (Batches/sec.)", "ARM Speed (Images/sec.)"]
+    got = {f.model_label: f.value for f in table_scores(t8, benchmarks=frozenset({"imagenet"}))}
+    assert got["ShuffleNet v2 2x (ours, with SE)"] == pytest.approx(75.4)
+    assert got["ShuffleNet v2 2× (ours)"] == pytest.approx(74.9)
+
+
+def test_group_label_with_punctuation_spans_its_columns(corpus_dir: Path) -> None:
+    # SSD Table 5: "Avg. Precision, IoU:" is one group label over 0.5:0.95 / 0.5 / 0.75, not three titles
+    layout = _layout_of(corpus_dir, "1512.02325v5.pdf", 12)
+    t5 = next(t for t in find_tables(layout) if t.caption.startswith("Table 5"))
+    assert t5.columns[0].header == "Avg. Precision, IoU: 0.5:0.95"
+    found = table_scores(t5)
+    assert [(f.model_label, f.value) for f in found if f.model_label == "SSD512"] == [("SSD512", 26.8)]
+    assert len(found) == len(t5.rows) and {f.metric for f in found} == {"box_ap"}  # AP50/AP75/AR columns give none
+
+
+def test_dated_leaderboard_label_is_not_a_citation() -> None:
+    assert clean_label("R-NET (March 2017)") == "R-NET (March 2017)"
+    assert clean_label("R-NET (Wang et al., 2017)") == "R-NET"
+    assert clean_label("BiDAF (Seo, 2016)") == "BiDAF"
