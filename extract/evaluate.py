@@ -34,6 +34,22 @@ is not ``HTC + DCN (ResNeXt-101-64x4d)``). Ties (equally similar observation row
 collected from leaderboards (Papers with Code) that list a paper's best variant; then to the
 row listed first. Scores decide nothing else in the pairing.
 
+Two further rules, because reference names are the curators' (leaderboard names) and often never
+written in the paper: (a) when an observation name *covers* the reference name (every word of the
+reference name outside brackets agrees with one of its words: ``ShuffleNet V2`` and ``ShuffleNet
+v2 2x (ours, with SE)``), the best-scoring covering row pairs first (:func:`covers`); (b) a
+reference row still unpaired pairs with the one unpaired observation row whose scores agree with
+it on every shared metric and whose name shares a distinctive word with it (``VGG-19`` and ``VGG
+(2 nets, multi-crop & dense eval.)``; :func:`pair_by_scores`). Pairs made by (b) are reported
+(``paired_by = "scores"``, ``matched_by_scores``): their score is right by construction, their
+other fields are compared as usual. ``AlexNet`` against the paper's ``7 CNNs`` shares no word and
+stays a miss.
+
+Misses the PDF cannot explain: for ``score`` and ``chip_model`` each missed reference value is
+looked up in the paper's own text (:func:`mark_stated`); the count of values the PDF does not
+print at all (the curators read another version, or derived the value) is reported beside the
+table. It is a lower bound: a number that appears anywhere in the text counts as stated.
+
 An unpaired observation row *contradicts* the reference only when its name is equivalent to a
 reference row's (similarity 1.0: equal normalised keys or a matching depth label).
 
@@ -78,6 +94,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis.reference import METRIC_COLUMNS, REFERENCE_FILES
+from extract.chips import find_chips, load_chips
 
 #: Fields evaluated, in report order.
 FIELDS: tuple[str, ...] = (
@@ -195,7 +212,6 @@ def normalise_chip(text: str | None) -> str | None:
     digits; None for None or ""."""
     if not text:
         return None
-    from extract.chips import find_chips, load_chips
 
     keys = {c.key for c in load_chips()}
     if text in keys:
@@ -408,6 +424,8 @@ class Evaluation:
         papers: reference papers found in the warehouse (paper ids).
         reference_rows: reference rows counted; matched_rows: of those, paired with an observation row;
         matched_by_scores: of those, paired by their scores (:func:`pair_by_scores`), not by name.
+        not_stated: field -> missed reference values the paper's PDF does not state at all
+            (:func:`mark_stated`; empty unless PDF paths were given).
         items: one dict per counted comparison (paper, models, field, metric, values, outcome).
     """
 
@@ -419,6 +437,7 @@ class Evaluation:
     matched_rows: int
     items: list[dict[str, Any]]
     matched_by_scores: int = 0
+    not_stated: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         """Return the evaluation as a JSON-serialisable dict."""
@@ -427,7 +446,7 @@ class Evaluation:
             "strict": {k: v.as_dict() for k, v in self.strict.items()},
             "out_of_scope_score_fp": self.out_of_scope_fp,
             "papers": self.papers, "reference_rows": self.reference_rows, "matched_rows": self.matched_rows,
-            "matched_by_scores": self.matched_by_scores,
+            "matched_by_scores": self.matched_by_scores, "fn_not_stated_in_pdf": self.not_stated,
             "tolerances": {"score_points": SCORE_TOL, "relative": REL_TOL, "counts": "exact", "chip_model": "exact after normalisation"},
             "items": self.items,
         }
@@ -639,7 +658,68 @@ def evaluate_warehouse(con, reference_dir: str | Path, out_of_scope: set[str] | 
         else:
             oos = 0
     plist = [dict(p, paper_id=pid) for pid, p in papers.items()]
-    return evaluate(reference, rows, plist, oos)
+    ev = evaluate(reference, rows, plist, oos)
+    paths = {pid: path for pid, path in con.execute(
+        "SELECT paper_id, any_value(path) FROM documents WHERE path IS NOT NULL GROUP BY paper_id").fetchall()}
+    mark_stated(ev, paths)
+    return ev
+
+
+#: Fields whose missed reference values are looked up in the paper's text (:func:`mark_stated`).
+STATED_FIELDS = ("score", "chip_model")
+
+
+def _score_spellings(v: float) -> set[str]:
+    """Given a reference score, return how a paper could print it: the value and 100 - value
+    (ImageNet error), each with one and two decimals (``76.3``, ``76.30``, ``23.7``, ``23.70``)."""
+    out = set()
+    for x in (v, 100.0 - v):
+        if x > 0:
+            out |= {f"{x:.1f}", f"{x:.2f}"}
+            if abs(x - round(x)) < 1e-9:
+                out.add(str(int(round(x))))
+    return out
+
+
+def stated_in(text: str, fieldname: str, value: Any) -> bool:
+    """Given a paper's text, a field (``score`` or ``chip_model``) and a reference value, return
+    True when the text states that value: a score as a number token equal to one of its
+    spellings (:func:`_score_spellings`; ``93.2`` is not read inside ``193.25``), a chip model
+    when :func:`extract.chips.find_chips` finds that chip (after :func:`normalise_chip`)."""
+    if fieldname == "chip_model":
+        want = normalise_chip(str(value))
+        return any(m.chip.key == want for m in find_chips(text))
+    spellings = _score_spellings(float(value))
+    return any(tok in spellings for tok in re.findall(r"(?<![\d.])\d{1,3}(?:\.\d{1,2})?(?![\d])", text))
+
+
+def mark_stated(ev: Evaluation, paths: dict[str, str]) -> None:
+    """Given an evaluation and each paper's PDF path, add ``stated_in_pdf`` (True/False) to every
+    missed item (FN, FP+FN) of :data:`STATED_FIELDS`, read from the PDF's text layer with
+    pypdfium2 (a paper whose PDF is gone gets None), and fill ``ev.not_stated``: field -> number
+    of missed reference values the paper's PDF does not state at all (another version of the
+    paper, or a value the curators derived): misses no extraction of this PDF could avoid."""
+    import pypdfium2 as pdfium
+
+    texts: dict[str, str | None] = {}
+    for it in ev.items:
+        if it["field"] not in STATED_FIELDS or "FN" not in it["outcome"] or it["reference"] is None:
+            continue
+        pid = it["paper_id"]
+        if pid not in texts:
+            texts[pid] = None
+            path = paths.get(pid)
+            if path and Path(path).is_file():
+                try:
+                    pdf = pdfium.PdfDocument(path)
+                    texts[pid] = "\n".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
+                    pdf.close()
+                except Exception:  # noqa: BLE001 - a diagnostic only: unknown, not an error
+                    texts[pid] = None
+        text = texts[pid]
+        it["stated_in_pdf"] = None if text is None else stated_in(text, it["field"], it["reference"])
+        if it["stated_in_pdf"] is False:
+            ev.not_stated[it["field"]] = ev.not_stated.get(it["field"], 0) + 1
 
 
 def render(ev: Evaluation, console=None) -> None:
@@ -650,7 +730,7 @@ def render(ev: Evaluation, console=None) -> None:
     console = console or Console()
     t = Table(title=f"extraction vs reference: {len(ev.papers)} papers, {ev.matched_rows}/{ev.reference_rows} reference rows paired"
                         f" ({ev.matched_rows - ev.matched_by_scores} by name, {ev.matched_by_scores} by scores)")
-    for c in ("field", "TP", "FP", "FN", "precision", "recall", "F1", "strict FP", "strict P"):
+    for c in ("field", "TP", "FP", "FN", "precision", "recall", "F1", "strict FP", "strict P", "FN not in PDF"):
         t.add_column(c, justify="right" if c != "field" else "left")
 
     def f(x: float | None) -> str:
@@ -658,8 +738,12 @@ def render(ev: Evaluation, console=None) -> None:
 
     for name in FIELDS:
         c, s = ev.lenient[name], ev.strict[name]
-        t.add_row(name, str(c.tp), str(c.fp), str(c.fn), f(c.precision), f(c.recall), f(c.f1), str(s.fp), f(s.precision))
+        t.add_row(name, str(c.tp), str(c.fp), str(c.fn), f(c.precision), f(c.recall), f(c.f1), str(s.fp), f(s.precision),
+                  str(ev.not_stated.get(name, 0)) if name in STATED_FIELDS and ev.not_stated is not None else "")
     console.print(t)
+    if ev.not_stated:
+        console.print("FN not in PDF: missed reference values that the paper's PDF does not print at all "
+                      "(another version of the paper, or a curator's derivation); no extraction of these PDFs can find them")
     if ev.out_of_scope_fp is not None:
         console.print(f"score findings on out-of-scope papers (counted as score FP): {ev.out_of_scope_fp}")
 

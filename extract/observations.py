@@ -432,10 +432,7 @@ def _link_paper_values(rows: list[_Row], fs: list[dict[str, Any]]) -> None:
                 devices = [f for f in cands if f["_ctx"].get("device") != "tpu_chip"]
                 cands = devices or cands
             if kind in ("chip_model", "chip_count"):
-                # the hardware of the paper's timings only when no training hardware is stated
-                trained = [f for f in cands if f["_ctx"].get("phase") != "inference"]
-                if trained or any(f["kind"] in ("chip_model", "chip_count") and f["_ctx"].get("phase") != "inference" for f in stmts):
-                    cands = trained
+                cands = _training_first(kind, cands, stmts)
             usable = []
             for f in cands:
                 ok, reason = _applies(f, row, own_rows)
@@ -447,6 +444,25 @@ def _link_paper_values(rows: list[_Row], fs: list[dict[str, Any]]) -> None:
                 continue
             usable.sort(key=lambda fr: _statement_rank(fr[0], row, kinds_in_sentence))
             row.values[kind] = usable[0]
+
+
+def _training_first(kind: str, cands: list[dict[str, Any]], stmts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Given a hardware kind (``chip_model`` or ``chip_count``), its candidate statements and all
+    the paper's statements, return the candidates to use: the training ones when there are any;
+    else the hardware of the paper's timings (phase ``inference``), for a chip model only when the
+    training statements count GPUs or nothing (``we train on 64 GPUs`` + ``latency is measured on a
+    NVIDIA V100 GPU``: the GPUs are taken to be the V100s, as Thompson et al. did for ResNeSt), for a
+    chip count only when no training statement states hardware at all (a training count of 64
+    is not replaced by the one GPU that timed inference)."""
+    trained = [f for f in cands if f["_ctx"].get("phase") != "inference"]
+    if trained:
+        return trained
+    train_hw = [f for f in stmts if f["kind"] in ("chip_model", "chip_count") and f["_ctx"].get("phase") != "inference"]
+    if kind == "chip_count":
+        return [] if train_hw else cands
+    if any(str(f["_ctx"].get("device") or "").startswith("tpu") for f in train_hw):
+        return [f for f in cands if f["_ctx"].get("vendor") not in ("NVIDIA", "AMD")]
+    return cands
 
 
 def _chip_peak(key: str | None) -> float | None:

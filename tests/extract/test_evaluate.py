@@ -106,3 +106,25 @@ def test_score_pairing_needs_one_candidate():
     from extract.evaluate import pair_by_scores
     rows = [{"model_name": o["model_name"], "score": {"top1": o["score"]}} for o in obs]
     assert pair_by_scores(ref, rows, {}, set()) == {}
+
+
+def test_stated_in_text():
+    from extract.evaluate import stated_in
+
+    text = "VGG (2 nets) 23.7 6.8 6.8\nWe train on four NVIDIA Titan Black GPUs."
+    assert stated_in(text, "score", 76.3)  # printed as a top-1 error of 23.7
+    assert stated_in(text, "score", 93.2)  # 6.8
+    assert not stated_in(text, "score", 79.8)
+    assert not stated_in("193.25 and 1.38", "score", 93.2)  # no digits borrowed from a longer number
+    assert stated_in(text, "chip_model", "GeForce GTX Titan Black")
+    assert not stated_in(text, "chip_model", "Tesla V100 PCIe 32 GB")
+
+
+def test_mark_stated_counts_misses_the_pdf_does_not_print(tmp_path):
+    from extract.evaluate import mark_stated
+
+    ref = [_ref("ResNet-152", score={"top1": 78.57, "top5": 99.99})]
+    obs = [_obs("ResNet-152", "top1", 78.57)]
+    ev = evaluate(ref, obs, PAPERS)
+    mark_stated(ev, {"1512.03385": str(tmp_path / "gone.pdf")})  # PDF gone: unknown, not counted
+    assert ev.not_stated == {} and [it["stated_in_pdf"] for it in ev.items if "stated_in_pdf" in it] == [None]

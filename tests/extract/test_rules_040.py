@@ -424,3 +424,22 @@ def test_column_group_of_the_papers_variant_is_own():
               context={"match": "8 NVIDIA Titan X GPUs", "phase": "training", "device": "gpu"})
     got = {r["score"]: r["chip_count"] for r in assemble([se, cited, chip], PAPERS)}
     assert got == {80.2: 8.0, 80.1: None}
+
+
+def test_timing_chip_names_the_training_gpus_when_training_names_none():
+    # ResNeSt: "we train our models using 8 servers (64 GPUs in total)" + "latency is measured on a NVIDIA V100 GPU"
+    score = _f("s", "score", 84.5, model_label="ResNeSt-269 (ours)", benchmark="imagenet", metric="top1", page=7,
+               context={"caption": "Table 6. ImageNet"})
+    count = _f("c", "chip_count", 64.0, unit="count", page=5, method="sentence",
+               source_text="We train our models using 8 servers (64 GPUs in total) in parallel.",
+               context={"match": "64 GPUs", "phase": "training", "device": "gpu"})
+    timing_s = "Average inference latency is measured on a NVIDIA V100 GPU."
+    t_model = _f("t1", "chip_model", None, unit="chip", value_text="nvidia-tesla-v100", page=3, method="sentence",
+                 source_text=timing_s, confidence=0.5, context={"match": "V100", "phase": "inference", "vendor": "NVIDIA"})
+    t_count = _f("t2", "chip_count", 1.0, unit="count", page=3, method="sentence", source_text=timing_s, confidence=0.5,
+                 context={"match": "a NVIDIA V100 GPU", "phase": "inference", "device": "gpu"})
+    rows = assemble([score, count, t_model, t_count], PAPERS)
+    assert [(r["chip_model"], r["chip_count"]) for r in rows] == [("nvidia-tesla-v100", 64.0)]
+    tpu = dict(count, context={"match": "64 TPUs", "phase": "training", "device": "tpu_device"})
+    rows = assemble([score, tpu, t_model, t_count], PAPERS)
+    assert [(r["chip_model"], r["chip_count"]) for r in rows] == [(None, 64.0)]  # a GPU never names TPU training
