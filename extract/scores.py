@@ -110,7 +110,7 @@ def _imagenet_metric(col: str, caption: str, values: list[float] | None = None) 
     for text in (col, caption):
         err, acc = bool(_ERR_RE.search(text)), bool(_ACC_RE.search(text))
         if err != acc:
-            return f"top{k}", err
+            return (f"top{k}", err) if _plausible(k, err, values) else None
     if values:
         acc_min, err_max = (50.0, 45.0) if k == "1" else (70.0, 30.0)
         if all(v >= acc_min for v in values):
@@ -118,6 +118,22 @@ def _imagenet_metric(col: str, caption: str, values: list[float] | None = None) 
         if all(0 < v <= err_max for v in values):
             return f"top{k}", True
     return None
+
+
+#: Plausible ImageNet values (percent) for published models: (lowest accuracy, highest error) by
+#: top-k. AlexNet-era models report ~57-63 % top-1 and ~80 % top-5 accuracy; tiny mobile models
+#: ~40-50 % top-1. A column outside these is something else (GFLOPs, latency) that the caption's
+#: "top-1 accuracy" was wrongly lent to.
+_PLAUSIBLE = {"1": (25.0, 75.0), "5": (45.0, 55.0)}
+
+
+def _plausible(k: str, is_error: bool, values: list[float] | None) -> bool:
+    """Given top-k, whether the column holds errors, and its values, return False when a value
+    cannot be that metric (see :data:`_PLAUSIBLE`; top-1 accuracy of 4.14 is a GFLOPs count)."""
+    if not values:
+        return True
+    lo_acc, hi_err = _PLAUSIBLE[k]
+    return all(v <= hi_err for v in values) if is_error else all(v >= lo_acc for v in values)
 
 
 _METRIC_WORDS_RE = re.compile(

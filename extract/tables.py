@@ -367,6 +367,8 @@ def stitch_marker_rows(rows: list[Row]) -> list[Row]:
 def _assemble(layout: PageLayout, start: int, last: int, rows: list[Row]) -> Table | None:
     """Given the line range of a block of rows, return the :class:`Table`, or None when too thin."""
     lines = layout.lines
+    while len(rows) > 1 and not rows[0].label.strip():
+        rows = rows[1:]  # label-less leading rows are column sub-headers (crop sizes "224× 320×"), not data
     cols = cluster_columns(rows)
     if not cols:
         return None
@@ -386,7 +388,9 @@ def _assemble(layout: PageLayout, start: int, last: int, rows: list[Row]) -> Tab
         b = ln.bbox
         if b[3] > top + 1 or b[1] < top - 55 or b[1] < cap_top - 1 or b[2] < x0 - 2 or b[0] > x1 + 2:
             continue
-        if CAPTION_RE.match(ln.text) or _is_prose(ln) or _is_row(ln):
+        if CAPTION_RE.match(ln.text) or _is_prose(ln) or (_is_row(ln) and parse_row(ln).label.strip()):
+            continue
+        if is_running_header(ln, layout.height):
             continue
         if _SENTENCE_RUN_RE.search(ln.text) and len(_phrases(ln)) <= 2:
             continue  # a line of running text, not column headers
@@ -438,20 +442,39 @@ def header_owners(a: float, b: float, cols: list[Column]) -> set[int]:
     return covered or {max(overlap, key=lambda i: overlap[i])}
 
 
+_RUNNING_HEADER_RE = re.compile(r"^\s*\d{1,3}\s+[A-Z][^\d]*$|^[A-Z][^\d]*\s\d{1,3}\s*$")
+
+
+def is_running_header(line: Line, page_height: float) -> bool:
+    """Given a line and the page height (PDF points), return True for a running page header: in
+    the top 6% of the page, a page number then words or words then a page number (``10 Authors
+    Suppressed Due to Excessive Length``). Such a line is never a table's column titles."""
+    return line.bbox[3] <= 0.06 * page_height and bool(_RUNNING_HEADER_RE.match(line.text))
+
+
+#: Words that are column titles on their own (``GFLOPs``, ``top-1``, ``#P``, ``EM``): two of them
+#: over two columns are two titles, not one group label.
+_TITLE_WORD_RE = re.compile(
+    r"^(?:#\s?P(?:arams?)?|#?Params?\.?|[GMK]?FLOPs?|[GM]?MACs|Mult-Adds|MAdds|top-?[15]|acc\.?|err\.?|error|"
+    r"m?AP\w*|EM|F1|BLEU|Latency|Speed|Time|Size|Depth|Width|Res\.?)$", re.IGNORECASE)
+
+
 def split_spanning_phrases(line: Line, phrases: list[tuple[str, float, float]],
                            cols: list[Column]) -> list[tuple[str, float, float]]:
     """Given a header line, its phrases and the table's columns, return the phrases with each one
     that spans as many columns (three or more) as it has words split into its words (tightly set
     titles read as one phrase: ``Params Mult-Adds Top-1`` over three columns is three titles, one
-    per column). Two-word phrases over two columns stay whole: they are usually one group label
+    per column). Two-word phrases over two columns stay whole unless both words are column titles
+    on their own (``GFLOPs top-1``): they are usually one group label
     (``Single Model`` over ``EM F1``), and so do phrases with a comma or colon, which are running
     words (``Avg. Precision, IoU:`` over ``0.5:0.95 0.5 0.75``)."""
     out: list[tuple[str, float, float]] = []
     for t, a, b in phrases:
         over = [c for c in cols if a <= c.x1 + 2 and b >= c.x0 - 2]
         words = [w for w in line.words if w.bbox[0] >= a - 0.5 and w.bbox[2] <= b + 0.5]
-        if (len(over) >= 3 and len(words) == len(over) and " ".join(w.text for w in words) == t
-                and not re.search(r"[,:;]", t)):  # "Avg. Precision, IoU:" is one group label
+        if (len(over) >= 2 and len(words) == len(over) and " ".join(w.text for w in words) == t
+                and not re.search(r"[,:;]", t)  # "Avg. Precision, IoU:" is one group label
+                and (len(over) >= 3 or all(_TITLE_WORD_RE.match(w.text) for w in words))):
             out.extend((w.text, w.bbox[0], w.bbox[2]) for w in words)
         else:
             out.append((t, a, b))
