@@ -306,9 +306,20 @@ def _is_prose(line: Line) -> bool:
             and len(_phrases(line)) <= 2)
 
 
+_SECTION_RE = re.compile(r"^\s*(single[\s\-]*models?|ensembles?(?:\s+models?)?|single|ensemble)\s*:?\s*$", re.IGNORECASE)
+
+
+def section_name(text: str) -> str:
+    """Given a section line's words (``Single model``, ``Ensembles``), return ``Single`` or ``Ensemble``."""
+    return "Ensemble" if text.lower().startswith("ens") else "Single"
+
+
 def find_tables(layout: PageLayout) -> list[Table]:
     """Given a page layout, return the tables on it (blocks of >= 2 data rows, or 1 row under a
-    header), each with columns, header and caption."""
+    header), each with columns, header and caption. When a line inside the block says
+    ``Ensemble`` (or ``Single model``), the table has sections: each row's label gets its section
+    (``R-NET (March 2017) (Ensemble)``), the rows before the first such line the one named just
+    above the block, if any."""
     lines = layout.lines
     parsed = [parse_row(ln) if not _is_prose(ln) else None for ln in lines]
     tables: list[Table] = []
@@ -322,6 +333,11 @@ def find_tables(layout: PageLayout) -> list[Table]:
         rows = [parsed[i]]
         last = i
         j = i + 1
+        # "Single model" / "Ensemble" lines split a table into sections (SQuAD, WMT leaderboards)
+        above = [ln.text for ln in lines[max(0, i - 2):i] if _SECTION_RE.match(ln.text)]
+        section = _SECTION_RE.match(above[-1]).group(1) if above else None
+        sections: list[str | None] = [section]
+        seen_section = False
         while j < n:
             prev_box = lines[last].bbox
             box = lines[j].bbox
@@ -329,10 +345,18 @@ def find_tables(layout: PageLayout) -> list[Table]:
                 break
             if parsed[j] is not None:
                 rows.append(parsed[j])
+                sections.append(section)
                 last = j
+            elif _SECTION_RE.match(lines[j].text):
+                section = _SECTION_RE.match(lines[j].text).group(1)
+                seen_section = True
             elif j - last > 2 or _is_prose(lines[j]) or CAPTION_RE.match(lines[j].text):
                 break
             j += 1
+        if seen_section:
+            for row, sec in zip(rows, sections):
+                if row is not None and sec and row.label:
+                    row.label = f"{row.label} ({section_name(sec)})"
         rows = [r for r in rows if r is not None]
         for prev, row in zip(rows, rows[1:]):
             if (not row.label and prev.label and len(row.cells) == len(prev.cells)

@@ -152,3 +152,14 @@ def test_dated_leaderboard_label_is_not_a_citation() -> None:
     assert clean_label("R-NET (March 2017)") == "R-NET (March 2017)"
     assert clean_label("R-NET (Wang et al., 2017)") == "R-NET"
     assert clean_label("BiDAF (Seo, 2016)") == "BiDAF"
+
+
+def test_ensemble_section_line_names_the_rows_below(corpus_dir: Path) -> None:
+    # R-NET Table 2: the same labels appear under "Single model" and under "Ensemble model"
+    layout = _layout_of(corpus_dir, "r-net.pdf", 6)
+    t2 = next(t for t in find_tables(layout) if t.caption.startswith("Table 2"))
+    labels = [r.label for r in t2.rows]
+    assert "R-NET (March 2017)" in labels and "R-NET (March 2017) (Ensemble)" in labels
+    got = {(f.model_label, f.metric, f.context["column"]): f.value for f in table_scores(t2)}
+    assert got[("R-NET (March 2017)", "em", "Test Set EM")] == 72.3
+    assert got[("R-NET (Ensemble)", "f1", "Test Set F1")] == 82.9  # "(Wang et al., 2017)" is a citation
