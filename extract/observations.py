@@ -27,11 +27,14 @@ Linking rules (each link is recorded in ``raw.links`` with its reason)
    size: sentences, without model label) join the paper's *own* rows: rows whose table row
    carries no citation (``[12]``, ``et al.``), or whose score column belongs to a group naming the
    paper's variant (``SENet`` beside ``original`` and ``re-implementation``, over a row that cites
-   its base network: :func:`variant_is_own`) and, when the paper's rows are split by a sentence
+   its base network: :func:`variant_is_own`); when the title opens with the model's name
+   (``BERT: Pre-training ...``, :func:`title_model_name`) and some row names it, only rows naming
+   it (or saying ``ours``) are own: leaderboard rows without citations are not; and, when the paper's rows are split by a sentence
    naming a model size (``big``/``base``/``large``/``mobile`` ...; a row's size from its name, else
    from its table's caption: ``results in the Large setting``) or a benchmark, only the rows that agree.
    Among several statements of one kind the most specific wins: the one whose clause names the
-   row's model size (the size word nearest before the value), then a pre-training statement
+   row's model size (the size word nearest before the value), then one not about a side run
+   (ablations, an architecture search's child networks or proxy task), then a pre-training statement
    (for pre-trained models the pre-training run is the compute Thompson et al. count), then one
    that names the row's benchmark (``We train the COCO models with an 8-GPU implementation`` over
    ``trained ... on two GPUs``), then a
@@ -106,11 +109,13 @@ def model_key(label: str | None) -> str:
 
     ``"ResNet-152"``, ``"ResNet 152"`` and ``"ResNet_152 [12]"`` all give ``"resnet152"``;
     a ``+`` glued to the name stays (``"RefineDet512+"`` -> ``"refinedet512plus"``, another
-    model than ``"RefineDet512"``); None or "" gives "".
+    model than ``"RefineDet512"``), and so does a star inside the name (``"AlexNet∗-GAP"`` ->
+    ``"alexnetstargap"``; a trailing footnote star goes); None or "" gives "".
     """
     if not label:
         return ""
     t = _CITE_RE.sub(" ", label)
+    t = re.sub(r"[*∗](?=[\w\-])", "star", t)  # "AlexNet∗-GAP" is another model than "AlexNet-GAP"
     t = re.sub(r"\(\s*ours\s*\)|\bours\b", " ", t, flags=re.IGNORECASE)
     t = re.sub(r"(\d+)\s*-?\s*layers?\b", r"\1", t, flags=re.IGNORECASE)
     t = glued_plus(t)
@@ -234,7 +239,13 @@ def _statement_rank(f: dict[str, Any], row: _Row, kinds_in_sentence: dict[str, s
     rx = _BENCH_IN_SENTENCE.get(row.benchmark)
     names_bench = 1 if rx is not None and rx.search(f.get("source_text") or "") else 0
     pre = 1 if f["_ctx"].get("phase") == "pretraining" else 0
-    return (-names_row, -pre, -names_bench, -setup, -(f.get("confidence") or 0.0), *_order(f))
+    side = 1 if _SIDE_RUN_RE.search(f.get("source_text") or "") else 0
+    return (-names_row, side, -pre, -names_bench, -setup, -(f.get("confidence") or 0.0), *_order(f))
+
+
+#: Statements about a side run, not the reported model's training: ablations, the child networks
+#: or proxy tasks of an architecture search ("For ablation studies, we train models for 12 epochs").
+_SIDE_RUN_RE = re.compile(r"\bablations?\b|\bchild\s+(?:network|model)s?\b|\bproxy\b|\bduring\s+(?:the\s+)?search\b|\bsearch\s+phase\b", re.I)
 
 
 def _sizes(text: str) -> set[str]:
@@ -269,7 +280,11 @@ def _statement_sizes(f: dict[str, Any]) -> set[str]:
 
 
 def _applies(f: dict[str, Any], row: _Row, paper_rows: list[_Row]) -> tuple[bool, str]:
-    """Given a paper-level finding and a row, return (applies, reason)."""
+    """Given a paper-level finding and a row, return (applies, reason). A statement about
+    another dataset (the sentence, or the text just before it, names CIFAR, VOC ...: context
+    ``dataset == "other"``, see :func:`extract.sentences.dataset_context`) applies to no row."""
+    if f["_ctx"].get("dataset") == "other":
+        return False, ""
     s = f.get("source_text") or ""
     sizes = _statement_sizes(f)
     row_sizes = _row_sizes(row)
@@ -338,7 +353,7 @@ def assemble(findings: list[dict[str, Any]], papers: dict[str, dict[str, Any]],
     for paper_id in sorted(by_paper):
         fs = sorted(by_paper[paper_id], key=_order)
         paper = papers.get(paper_id, {})
-        rows = _score_rows(paper_id, fs)
+        rows = _score_rows(paper_id, fs, title_model_name((papers.get(paper_id) or {}).get("title")))
         if not rows:
             continue
         _link_model_values(rows, fs)
@@ -364,7 +379,32 @@ def _with_column_variant(label: str | None, ctx: dict[str, Any]) -> str | None:
     return f"{label} ({m.group(1)})"
 
 
-def _score_rows(paper_id: str, fs: list[dict[str, Any]]) -> list[_Row]:
+_TITLE_NAME_RE = re.compile(r"^\s*([A-Za-z][\w\-+.]*(?:\s+[\w\-+.]+){0,2}?)\s*:\s+\S")
+
+
+def title_model_name(title: str | None) -> str | None:
+    """Given a paper title, return the model name it opens with, compacted (lower-case letters and
+    digits, a plural ``s`` dropped), or None: ``"ShuffleNet V2: Practical Guidelines ..."`` ->
+    ``"shufflenetv2"``, ``"MobileNets: Efficient ..."`` -> ``"mobilenet"``, ``"BERT: Pre-training
+    ..."`` -> ``"bert"``. A name is at most three words before a colon with a capital letter or
+    a digit after its first letter (``"R-NET: M ACHINE R EADING ..."`` -> ``"rnet"``); titles
+    without one (``"Deep Residual Learning for Image Recognition"``) give None."""
+    m = _TITLE_NAME_RE.match(title or "")
+    if m is None or not re.search(r"[A-Z\d]", m.group(1)[1:]):
+        return None
+    key = re.sub(r"[^a-z0-9]+", "", m.group(1).lower())
+    if m.group(1).endswith("s") and len(key) > 4 and not key.endswith("ss"):  # "MobileNets"; not "DetectoRS"
+        key = key[:-1]
+    return key or None
+
+
+def names_title_model(label: str | None, name: str | None) -> bool:
+    """Given a row label and the title's model name (:func:`title_model_name`), return True when
+    the label names that model (its compacted form contains the name)."""
+    return bool(label and name) and name in re.sub(r"[^a-z0-9]+", "", label.lower())
+
+
+def _score_rows(paper_id: str, fs: list[dict[str, Any]], title_name: str | None = None) -> list[_Row]:
     groups: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
     names: dict[tuple[str, str, str], str] = {}
     for f in fs:
@@ -376,6 +416,7 @@ def _score_rows(paper_id: str, fs: list[dict[str, Any]]) -> list[_Row]:
         groups.setdefault(g, []).append(f)
         names.setdefault(g, label or PAPER_MODEL)
     table_benches = {b for (k, b, _m) in groups if k}
+    title_labels = [names[g] for g in groups if g[0]]
     tested = {(b, m) for (k, b, m), ms in groups.items() if k and any(score_split(f) == "test" for f in ms)}
     rows: list[_Row] = []
     for (key, bench, metric), members in groups.items():
@@ -389,6 +430,10 @@ def _score_rows(paper_id: str, fs: list[dict[str, Any]]) -> list[_Row]:
         best = members[0]
         own = (is_own_row(best.get("source_text"), best.get("model_label"))
                or variant_is_own(best["_ctx"].get("column_variant"))) if key else True
+        if key and own and title_name and any(names_title_model(r, title_name) for r in title_labels):
+            # the title names the paper's model ("BERT: ..."): uncited rows that do not name it are
+            # leaderboard entries or other work ("BiDAF+ELMo (Single)", "MobileNetV1", "Human")
+            own = names_title_model(names[(key, bench, metric)], title_name) or bool(_OWN_RE.search(best.get("model_label") or ""))
         row = _Row(paper_id, names[(key, bench, metric)], key, bench, metric, best, own,
                    alternatives=[{"finding_id": m["finding_id"], "value": m["value"], "page": m["page"]} for m in members[1:]])
         rows.append(row)

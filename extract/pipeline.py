@@ -40,7 +40,8 @@ from extract.version import EXTRACTOR_VERSION
 _TABLE_PAGE_RE = re.compile(r"(?:^|\n)\s*(?:Table|TABLE|Tab\.)\s*(?:\d+|[IVX]+)")
 _FLOPS_ARE_MADDS_RE = re.compile(
     r"FLOPs?\s*\(\s*(?:i\.e\.,?\s*)?(?:multiply-adds|mult-adds|multiply-accumulates?|MACs|multiply–adds)\s*\)"
-    r"|FLOPs?,?\s+(?:i\.e\.,?|namely|measured as|counted as|defined as)\s+(?:the\s+number\s+of\s+)?(?:multiply-adds|mult-adds|multiply-accumulates)",
+    r"|FLOPs?\b(?:[^.]{0,40}?\bi\.e\.,?|,?\s+(?:namely|measured as|counted as|defined as|refers?\s+to|means|denotes))\s+(?:the\s+number\s+of\s+)?"
+    r"(?:multiply-adds|mult-adds|multiply-accumulates|multiply[\s\-\ufffe\u00ad]*add\s+operations|multiplication[\s\-\ufffe\u00ad]*additions?(?:\s+operations)?)",
     re.IGNORECASE,
 )
 

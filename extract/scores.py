@@ -243,6 +243,10 @@ def _imagenet_caption_ok(caption: str, col_header: str) -> bool:
     return any(_IMAGENET_RE.search(x) and not _NOT_CLASSIFICATION_RE.search(x) for x in parts[1:])
 
 
+#: Row labels of reference points that are not models (SQuAD's human performance, oracle rescoring).
+_NOT_A_MODEL_RE = re.compile(r"^(?:human(?:\s+performance|\s+level)?\b|oracle\b|random(?:\s+guess(?:ing)?|\s+baseline)?$|chance\b)", re.IGNORECASE)
+
+
 def table_scores(table: Table, extractor: str = "table.score",
                  benchmarks: frozenset[str] = frozenset()) -> list[Finding]:
     """Given a :class:`Table`, return score findings for cells whose benchmark and metric are clear.
@@ -319,6 +323,8 @@ def table_scores(table: Table, extractor: str = "table.score",
                 continue  # an integer among decimals: a header row of counts, not a score
             if not label or set(label.replace(" ", "")) <= set("Xx✓✗×-–√"):
                 continue  # check-mark rows of an ablation grid
+            if _NOT_A_MODEL_RE.match(label):
+                continue  # human performance, oracle, chance: reference points, not models
             if re.fullmatch(r"[\s\d.,=:;()\[\]\-+α-ωΑ-Ω]*", label):
                 continue  # a hyperparameter value (sweep tables), not a model
             if benchmark == "imagenet":

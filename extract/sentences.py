@@ -315,8 +315,39 @@ def sentence_findings(flat: str, spans: list[tuple[int, int]], layout: PageLayou
         if len(s) > 1500 or re.match(r"\s*\[\d+\]", s):
             continue
         emit = _Emitter(out, layout, page, s0, s)
+        n = len(out)
         hardware_findings(s, emit, chips)
         time_findings(s, emit)
         data_findings(s, emit)
         complexity_findings(s, emit)
+        if len(out) > n:
+            ds = dataset_context(flat, s0, s1)
+            if ds:
+                for f in out[n:]:
+                    f.context.setdefault("dataset", ds[0])
+                    f.context.setdefault("dataset_named", ds[1])
     return out
+
+
+#: Datasets a training statement can be about: the six benchmarks' and others that papers train
+#: on beside them (CIFAR, SVHN, VOC ...). Names only; "CNN" (the news set) is left out, it is a word.
+_DATASET_RE = re.compile(
+    r"(?P<imagenet>ImageNet|ILSVRC)|(?P<coco>\bCOCO\b)|(?P<squad11>SQuAD)|(?P<conll2003>CoNLL)|(?P<wmt14>\bWMT)"
+    r"|(?P<other>CIFAR|SVHN|MNIST|\bPlaces\d*\b|Kinetics|iNaturalist|\bJFT|\bVOC\b|PASCAL|KITTI|Cityscapes|LVIS|ADE20K|"
+    r"Penn\s+Treebank|\bPTB\b|WikiText|IWSLT|\bGLUE\b|MultiNLI|MNLI|TriviaQA|Omniglot|CelebA|LSUN|STL-10|Caltech|\bCUB\b)")
+
+
+def dataset_context(flat: str, s0: int, s1: int, reach: int = 600) -> tuple[str, bool] | None:
+    """Given a page's flat text and a sentence span, return ``(dataset, named_in_sentence)``: the
+    dataset the sentence is about, the last one it names, else the last one named in the ``reach``
+    characters before it on the page (a CIFAR section's "All models are trained for 300 epochs");
+    ``dataset`` is a benchmark key (``imagenet``, ``coco``, ``squad11``, ``conll2003``, ``wmt14``)
+    or ``other`` for the rest. None when no dataset is named."""
+    last = None
+    for m in _DATASET_RE.finditer(flat, s0, s1):
+        last = m
+    if last is not None:
+        return last.lastgroup, True
+    for m in _DATASET_RE.finditer(flat, max(0, s0 - reach), s0):
+        last = m
+    return (last.lastgroup, False) if last is not None else None

@@ -321,7 +321,7 @@ def find_tables(layout: PageLayout) -> list[Table]:
     (``R-NET (March 2017) (Ensemble)``), the rows before the first such line the one named just
     above the block, if any."""
     lines = layout.lines
-    parsed = [parse_row(ln) if not _is_prose(ln) else None for ln in lines]
+    parsed = [parse_row(ln) if not (_is_prose(ln) or is_running_header(ln, layout.height)) else None for ln in lines]
     tables: list[Table] = []
     i = 0
     n = len(lines)

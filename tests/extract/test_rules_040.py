@@ -443,3 +443,67 @@ def test_timing_chip_names_the_training_gpus_when_training_names_none():
     tpu = dict(count, context={"match": "64 TPUs", "phase": "training", "device": "tpu_device"})
     rows = assemble([score, tpu, t_model, t_count], PAPERS)
     assert [(r["chip_model"], r["chip_count"]) for r in rows] == [(None, 64.0)]  # a GPU never names TPU training
+
+
+def test_statement_in_another_datasets_section_applies_to_no_row():
+    from extract.sentences import sentence_findings
+
+    page = ("4.1 Results on CIFAR-10. We follow the standard augmentation scheme. All models are trained with "
+            "mini-batch size 64 for 300 epochs. 4.2 Results on ImageNet. All models are trained for 120 epochs.")
+    spans, start = [], 0
+    for part in page.split(". "):
+        spans.append((start, start + len(part) + 1))
+        start += len(part) + 2
+    fs = sentence_findings(page, spans, None, 5)
+    got = [(f.value, f.context.get("dataset"), f.context.get("dataset_named")) for f in fs if f.kind == "epochs"]
+    assert got == [(300.0, "other", False), (120.0, "imagenet", False)]
+    score = _f("s", "score", 73.8, model_label="CondenseNet (G=C=8)", benchmark="imagenet", metric="top1", page=7,
+               context={"caption": "Table 4. ImageNet"})
+    eps = [_f(f"e{i}", "epochs", f.value, unit="epoch", page=5 + i, method="sentence", source_text=f.source_text,
+              context=dict(f.context)) for i, f in enumerate(x for x in fs if x.kind == "epochs")]
+    assert [r["epochs"] for r in assemble([score, *eps], PAPERS)] == [120.0]
+
+
+def test_inner_star_names_another_model_and_human_is_no_model():
+    from extract.scores import _NOT_A_MODEL_RE
+
+    assert model_key("AlexNet∗-GAP") != model_key("AlexNet-GAP") and model_key("ResNet-50*") == model_key("ResNet-50")
+    assert _NOT_A_MODEL_RE.match("Human Performance") and not _NOT_A_MODEL_RE.match("HumanNet")
+
+
+def test_flops_footnote_defining_multiply_adds(extracted):
+    # CondenseNet (1711.09224) p1 footnote: "FLOPs refers to the number of multiplication-addition operations"
+    r = extracted("1711.09224v2.pdf")
+    ops = {f.model_label: f.value for f in r.findings if f.kind == "ops_per_forward_pass" and f.method == "table_cell"}
+    assert ops["CondenseNet (G=C = 8)"] == pytest.approx(2 * 274e6)
+    assert {f.reported_as for f in r.findings if f.kind == "ops_per_forward_pass"} == {"multiply-adds (paper's FLOPs)"}
+
+
+def test_title_model_name_decides_own_rows():
+    from extract.observations import title_model_name
+
+    assert title_model_name("ShuffleNet V2: Practical Guidelines") == "shufflenetv2"
+    assert title_model_name("MobileNets: Efficient Convolutional Neural Networks") == "mobilenet"
+    assert title_model_name("DetectoRS: Detecting Objects with Recursive Feature Pyramid") == "detectors"
+    assert title_model_name("Deep Residual Learning for Image Recognition") is None
+    assert title_model_name("Google's Neural Machine Translation System: Bridging the Gap") is None
+    papers = {"p": {"arxiv_id": "1810.04805", "title": "BERT: Pre-training of Deep Bidirectional Transformers",
+                    "abs_url": None, "published_at": None}}
+    s = "We pre-train on 16 Cloud TPU v3 chips for 4 days."
+    fs = [_f("b", "score", 90.9, model_label="BERTLARGE (Single)", benchmark="squad11", metric="f1", page=7),
+          _f("e", "score", 85.6, model_label="BiDAF+ELMo (Single)", benchmark="squad11", metric="f1", page=7, bbox_top=10.0),
+          _f("h", "score", 91.2, model_label="Human", benchmark="squad11", metric="f1", page=7, bbox_top=20.0),
+          _f("t", "training_time", 345600.0, unit="s", page=13, method="sentence", source_text=s,
+             context={"match": "4 days", "phase": "pretraining"})]
+    got = {r["model_name"]: r["training_time_s"] for r in assemble(fs, papers)}
+    assert got == {"BERTLARGE (Single)": 345600.0, "BiDAF+ELMo (Single)": None, "Human": None}
+
+
+def test_ablation_statement_yields_to_the_main_run():
+    main = "For our main results, we train the models for 40 epochs."
+    abl = "For ablation studies, we train models for 12 epochs."
+    fs = [_f("s", "score", 53.3, model_label="DetectoRS (ResNeXt-101-32x4d)", benchmark="coco", metric="box_ap", page=7),
+          _f("a", "epochs", 12.0, unit="epoch", page=5, method="sentence", source_text=abl, context={"match": "12 epochs"}),
+          _f("m", "epochs", 40.0, unit="epoch", page=5, bbox_top=50.0, method="sentence", source_text=main,
+             context={"match": "40 epochs"})]
+    assert [r["epochs"] for r in assemble(fs, PAPERS)] == [40.0]
