@@ -280,10 +280,13 @@ def _statement_sizes(f: dict[str, Any]) -> set[str]:
 
 
 def _applies(f: dict[str, Any], row: _Row, paper_rows: list[_Row]) -> tuple[bool, str]:
-    """Given a paper-level finding and a row, return (applies, reason). A statement about
-    another dataset (the sentence, or the text just before it, names CIFAR, VOC ...: context
-    ``dataset == "other"``, see :func:`extract.sentences.dataset_context`) applies to no row."""
-    if f["_ctx"].get("dataset") == "other":
+    """Given a paper-level finding and a row, return (applies, reason). A statement about a small
+    side dataset (the sentence, or the text just before it, names CIFAR, SVHN, PTB ...: context
+    ``dataset == "small"``, see :func:`extract.sentences.dataset_context`) applies to no row; one
+    about another large dataset (VOC, Cityscapes ...) gives no schedule (epochs, time, data size)
+    but its hardware stands: detection papers state their one machine in a VOC section."""
+    ds = f["_ctx"].get("dataset")
+    if ds == "small" or (ds == "other" and f["kind"] in ("epochs", "training_time", "training_set_size")):
         return False, ""
     s = f.get("source_text") or ""
     sizes = _statement_sizes(f)

@@ -333,16 +333,19 @@ def sentence_findings(flat: str, spans: list[tuple[int, int]], layout: PageLayou
 #: on beside them (CIFAR, SVHN, VOC ...). Names only; "CNN" (the news set) is left out, it is a word.
 _DATASET_RE = re.compile(
     r"(?P<imagenet>ImageNet|ILSVRC)|(?P<coco>\bCOCO\b)|(?P<squad11>SQuAD)|(?P<conll2003>CoNLL)|(?P<wmt14>\bWMT)"
-    r"|(?P<other>CIFAR|SVHN|MNIST|\bPlaces\d*\b|Kinetics|iNaturalist|\bJFT|\bVOC\b|PASCAL|KITTI|Cityscapes|LVIS|ADE20K|"
-    r"Penn\s+Treebank|\bPTB\b|WikiText|IWSLT|\bGLUE\b|MultiNLI|MNLI|TriviaQA|Omniglot|CelebA|LSUN|STL-10|Caltech|\bCUB\b)")
+    r"|(?P<small>CIFAR|SVHN|MNIST|Omniglot|STL-10|Caltech|\bCUB\b|Penn\s+Treebank|\bPTB\b|WikiText|IWSLT)"
+    r"|(?P<other>\bPlaces\d*\b|Kinetics|iNaturalist|\bJFT|\bVOC\b|PASCAL|KITTI|Cityscapes|LVIS|ADE20K|"
+    r"\bGLUE\b|MultiNLI|MNLI|TriviaQA|CelebA|LSUN)")
 
 
 def dataset_context(flat: str, s0: int, s1: int, reach: int = 600) -> tuple[str, bool] | None:
     """Given a page's flat text and a sentence span, return ``(dataset, named_in_sentence)``: the
     dataset the sentence is about, the last one it names, else the last one named in the ``reach``
     characters before it on the page (a CIFAR section's "All models are trained for 300 epochs");
-    ``dataset`` is a benchmark key (``imagenet``, ``coco``, ``squad11``, ``conll2003``, ``wmt14``)
-    or ``other`` for the rest. None when no dataset is named."""
+    ``dataset`` is a benchmark key (``imagenet``, ``coco``, ``squad11``, ``conll2003``, ``wmt14``),
+    ``small`` for the small sets papers run side experiments on (CIFAR, SVHN, MNIST, PTB ...: other
+    models, other schedules, other hardware) or ``other`` for the rest (VOC, Cityscapes, GLUE ...:
+    often the same model and machine as the benchmark's). None when no dataset is named."""
     last = None
     for m in _DATASET_RE.finditer(flat, s0, s1):
         last = m

@@ -456,7 +456,7 @@ def test_statement_in_another_datasets_section_applies_to_no_row():
         start += len(part) + 2
     fs = sentence_findings(page, spans, None, 5)
     got = [(f.value, f.context.get("dataset"), f.context.get("dataset_named")) for f in fs if f.kind == "epochs"]
-    assert got == [(300.0, "other", False), (120.0, "imagenet", False)]
+    assert got == [(300.0, "small", False), (120.0, "imagenet", False)]
     score = _f("s", "score", 73.8, model_label="CondenseNet (G=C=8)", benchmark="imagenet", metric="top1", page=7,
                context={"caption": "Table 4. ImageNet"})
     eps = [_f(f"e{i}", "epochs", f.value, unit="epoch", page=5 + i, method="sentence", source_text=f.source_text,
