@@ -35,7 +35,9 @@ _TOPK_RE = re.compile(r"top[\s\-]?([15])\b|@([15])\b|\bT([15])\b", re.IGNORECASE
 _ERR_RE = re.compile(r"\berr(?:or)?s?\b|err\.", re.IGNORECASE)
 _ACC_RE = re.compile(r"\bacc(?:uracy)?\b|acc\.", re.IGNORECASE)
 _AP_TOKEN_RE = re.compile(r"^(?:m?AP|APbb|AP\^?bb|APbbox|AP\^?bbox|APbox|AP\^?box|box\s*AP|bbox\s*AP|AP\s*\[?\.?50?:\.?95\]?|AP@\[?\.5\s*[:,]\s*\.95\]?)$")
-_AP_OTHER_RE = re.compile(r"AP\s*_?\^?(?:50|75|S|M|L|s|m|l|\d)|\bAR\b|mask|segm|keypoint|AP\^?mk|APmask|\bPQ\b", re.IGNORECASE)
+_AP_OTHER_RE = re.compile(r"AP\s*_?\^?(?:50|75|S|M|L|s|m|l|\d)|AP\w*\s+(?:50|75|S|M|L)\b|\bAR\b|mask|segm|keypoint|AP\^?mk|APmask|\bPQ\b", re.IGNORECASE)
+#: A caption about masks, segmentation or keypoints, not boxes ("Mask R-CNN" names a detector).
+_MASK_TASK_RE = re.compile(r"\bmask(?![\s\-]*R-?CNN)|segmentation|keypoint|instance seg", re.IGNORECASE)
 
 
 def _score(kind_ctx: dict, benchmark: str, metric: str, value: float, reported_as: str | None,
@@ -283,7 +285,7 @@ def table_scores(table: Table, extractor: str = "table.score",
                           # "mAP" over "@.5  @[.5, .95]" columns (ResNet Table 9)
                           or (re.search(r"@\s*\[\s*0?\.5\s*[,:]\s*0?\.95\s*\]", h) and re.search(r"\bm?AP\b", table.header))
                           ) and not re.search(r"Area|Recall", h)
-            if (any(_AP_TOKEN_RE.match(t) for t in tokens) or coco_style) and not re.search(r"mask|segmentation|keypoint|instance seg", table.caption, re.I):
+            if (any(_AP_TOKEN_RE.match(t) for t in tokens) or coco_style) and not _MASK_TASK_RE.search(table.caption):
                 cand.append(("coco", "box_ap", False))
         if "squad11" in bms:
             if re.search(r"\bEM\b|exact match", h, re.I) and not re.search(r"\bF1\b", h):

@@ -306,6 +306,40 @@ def _is_prose(line: Line) -> bool:
             and len(_phrases(line)) <= 2)
 
 
+#: A row label that only holds a setting (``[256;512]``, ``(3)``): the model is the group's.
+_SETTING_ONLY_RE = re.compile(r"^[\[\](){};:,.\d\s\-–=]+$")
+
+
+def _is_group_label(line: Line, rows: list[Row | None]) -> bool:
+    """Given a line inside a table block without numeric cells and the rows so far, return True
+    when it is a group label printed once for the rows below it (VGG's ``C`` / ``D`` / ``E`` beside
+    their three scale settings): one short word (at most 12 characters, a letter in it) set left of
+    the previous row's first numeric cell."""
+    t = line.text.strip()
+    prev = next((r for r in reversed(rows) if r is not None and r.cells), None)
+    return (prev is not None and 0 < len(t) <= 12 and " " not in t and bool(re.search(r"[A-Za-z]", t))
+            and line.bbox[2] <= prev.cells[0].bbox[0] and not _SECTION_RE.match(t))
+
+
+def _apply_group(row: Row, group: tuple[str, float] | None) -> tuple[str, float] | None:
+    """Given a row and the current group label (text, right edge in points) or None, give the row
+    its group and return the group still in force: a row without a label, or with a setting only
+    (``[256;512]``), takes the group's name; a row whose own label starts right of the group label
+    (a second text column: ``D`` then ``dense`` / ``multi-crop``) is prefixed with it; any other
+    labelled row ends the group."""
+    if group is None:
+        return None
+    name, right = group
+    lbl = row.label.strip()
+    if not lbl or _SETTING_ONLY_RE.match(lbl):
+        row.label = f"{name} {lbl}".strip()
+        return group
+    if row.bbox[0] > right + 2:
+        row.label = f"{name} {lbl}"
+        return group
+    return None
+
+
 _SECTION_RE = re.compile(r"^\s*(single[\s\-]*models?|ensembles?(?:\s+models?)?|single|ensemble)\s*:?\s*$", re.IGNORECASE)
 
 
@@ -338,15 +372,22 @@ def find_tables(layout: PageLayout) -> list[Table]:
         section = _SECTION_RE.match(above[-1]).group(1) if above else None
         sections: list[str | None] = [section]
         seen_section = False
+        group: tuple[str, float] | None = None
+        if i > 0 and _is_group_label(lines[i - 1], [parsed[i]]) and lines[i].bbox[1] - lines[i - 1].bbox[3] < 8:
+            group = (lines[i - 1].text.strip(), lines[i - 1].bbox[2])
+            group = _apply_group(parsed[i], group)
         while j < n:
             prev_box = lines[last].bbox
             box = lines[j].bbox
             if abs(box[1] - prev_box[1]) > 45 or box[1] < prev_box[1] - 2:
                 break
             if parsed[j] is not None:
+                group = _apply_group(parsed[j], group)
                 rows.append(parsed[j])
                 sections.append(section)
                 last = j
+            elif _is_group_label(lines[j], rows):
+                group = (lines[j].text.strip(), lines[j].bbox[2])
             elif _SECTION_RE.match(lines[j].text):
                 section = _SECTION_RE.match(lines[j].text).group(1)
                 seen_section = True

@@ -163,3 +163,21 @@ def test_ensemble_section_line_names_the_rows_below(corpus_dir: Path) -> None:
     got = {(f.model_label, f.metric, f.context["column"]): f.value for f in table_scores(t2)}
     assert got[("R-NET (March 2017)", "em", "Test Set EM")] == 72.3
     assert got[("R-NET (Ensemble)", "f1", "Test Set F1")] == 82.9  # "(Wang et al., 2017)" is a citation
+
+
+def test_group_label_printed_once_names_its_rows(corpus_dir: Path) -> None:
+    # VGG Table 3 prints "C", "D", "E" once on a line of their own above three scale settings;
+    # Table 5 prints "D" / "E" left of a second text column (dense, multi-crop ...)
+    t3 = next(t for t in find_tables(_layout_of(corpus_dir, "1409.1556v6.pdf", 6)) if t.caption.startswith("Table 3"))
+    assert [r.label for r in t3.rows][3:] == ["C", "C", "C [256;512]", "D", "D", "D [256;512]", "E", "E", "E [256;512]"]
+    t5 = next(t for t in find_tables(_layout_of(corpus_dir, "1409.1556v6.pdf", 7)) if t.caption.startswith("Table 5"))
+    assert [r.label for r in t5.rows] == ["D dense", "D multi-crop", "D multi-crop & dense",
+                                          "E dense", "E multi-crop", "E multi-crop & dense"]
+
+
+def test_mask_rcnn_caption_keeps_its_box_ap_column(corpus_dir: Path) -> None:
+    # AOGNet Table 4: "Mask-RCNN results on coco val2017"; APbb is box AP, APbb 50/75 and APm are not
+    tables = find_tables(_layout_of(corpus_dir, "1711.05847v3.pdf", 9))
+    found = [f for t in tables for f in table_scores(t, benchmarks=frozenset({"coco", "imagenet"}))]
+    assert {f.context["column"] for f in found} == {"APbb"}
+    assert {f.model_label: f.value for f in found}["AOGNet-40M-FPN"] == 41.8
