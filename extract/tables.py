@@ -199,7 +199,8 @@ def parse_row(line: Line) -> Row | None:
         first = k
     # "beam size 12", "k = 5": a setting the label names takes its number along
     while cells and first > 0 and _SETTING_END_RE.search(" ".join(w.text for w in words[max(0, first - 2):first])) \
-            and re.fullmatch(r"\d{1,4}", cells[-1].text):
+            and (re.fullmatch(r"\d{1,4}", cells[-1].text)
+                 or (words[first - 1].text.endswith("=") and re.fullmatch(r"\d{1,4}\.\d+", cells[-1].text))):
         cells.pop()
         first += 1
     if not cells or all(c.value is None for c in cells):
@@ -297,6 +298,15 @@ def cluster_columns(rows: list[Row]) -> list[Column]:
 
 
 _SENTENCE_RUN_RE = re.compile(r"(?:\b[a-z]+\b[,.]?\s+){3}[a-z]{2,}")
+
+
+def _reads_as_sentence(text: str) -> bool:
+    """Given a line's text, return True when it reads as a line of a paragraph: at least six
+    words, two thirds of them lower-case words (``modules in this experiment and we fix the
+    reduction ratio to 16.``); column titles are capitalised terms and units."""
+    words = text.split()
+    lower = sum(1 for w in words if re.fullmatch(r"[a-z][a-z\-’']*[,.;:]?", w))
+    return len(words) >= 6 and lower >= 2 * len(words) / 3
 
 
 def _is_prose(line: Line) -> bool:
@@ -457,8 +467,8 @@ def _assemble(layout: PageLayout, start: int, last: int, rows: list[Row]) -> Tab
             continue
         if is_running_header(ln, layout.height):
             continue
-        if _SENTENCE_RUN_RE.search(ln.text) and len(_phrases(ln)) <= 2:
-            continue  # a line of running text, not column headers
+        if _SENTENCE_RUN_RE.search(ln.text) and (len(_phrases(ln)) <= 2 or _reads_as_sentence(ln.text)):
+            continue  # a line of running text (justified text has wide gaps), not column headers
         header_lines.append(ln)
     header_lines.sort(key=lambda ln: (round(ln.bbox[1]), ln.bbox[0]))
     if len(rows) < 2 and not header_lines:
@@ -471,7 +481,7 @@ def _assemble(layout: PageLayout, start: int, last: int, rows: list[Row]) -> Tab
                 label_parts.append(text)
         # group labels head the header block: only its first line, with more lines below
         groups = _group_spans(_phrases(ln), cols) if ln is header_lines[0] and len(header_lines) > 1 else None
-        phrases = split_spanning_phrases(ln, _phrases(ln), cols)
+        phrases = split_spanning_phrases(ln, join_open_brackets(_phrases(ln)), cols)
         owners = {i: header_owners(a, b, cols) for i, (_t, a, b) in enumerate(phrases)}
         for col in cols:
             hits = [t for i, (t, a, b) in enumerate(phrases) if col.index in owners[i]]
@@ -489,6 +499,21 @@ def _assemble(layout: PageLayout, start: int, last: int, rows: list[Row]) -> Tab
                 col.header = (col.header + " " + " ".join(hits)).strip()
     bbox = union_boxes([block] + [ln.bbox for ln in header_lines])
     return Table(layout.page, caption, " ".join(ln.text for ln in header_lines), " ".join(label_parts), cols, rows, bbox)
+
+
+def join_open_brackets(phrases: list[tuple[str, float, float]]) -> list[tuple[str, float, float]]:
+    """Given a line's phrases ``(text, x0, x1)``, return them with a phrase that opens a bracket it
+    does not close joined to the next ones until it closes (``mAP@[.5,`` + ``.95]`` ->
+    ``mAP@[.5, .95]``: one title set with a wide space)."""
+    out: list[tuple[str, float, float]] = []
+    for t, a, b in phrases:
+        if out:
+            pt, pa, _pb = out[-1]
+            if pt.count("[") > pt.count("]") or pt.count("(") > pt.count(")"):
+                out[-1] = (f"{pt} {t}", pa, b)
+                continue
+        out.append((t, a, b))
+    return out
 
 
 def header_owners(a: float, b: float, cols: list[Column]) -> set[int]:
@@ -644,12 +669,21 @@ def caption_lines(layout: PageLayout, region: Box) -> tuple[str, set[int]]:
     return text, used
 
 
+FIGURE_CAPTION_RE = re.compile(r"^\s*(?:Figure|FIGURE|Fig\.)\s*\d+\s*[:.|]")
+
+
 def _all_caption_lines(layout: PageLayout) -> set[int]:
-    """Given a page, return the indexes of every caption line and its continuation lines."""
+    """Given a page, return the indexes of every caption line and its continuation lines: table
+    captions and figure captions (``Figure 4. ... Left: plain networks of 18 and 34 layers``
+    above a table is never its column titles)."""
+    cached = layout.__dict__.get("_caption_lines")
+    if cached is not None:
+        return cached
     out: set[int] = set()
     for idx, ln in enumerate(layout.lines):
-        if CAPTION_RE.match(ln.text):
+        if CAPTION_RE.match(ln.text) or FIGURE_CAPTION_RE.match(ln.text):
             out |= _caption_block(layout, idx)[1]
+    layout.__dict__["_caption_lines"] = out
     return out
 
 

@@ -181,3 +181,22 @@ def test_mask_rcnn_caption_keeps_its_box_ap_column(corpus_dir: Path) -> None:
     found = [f for t in tables for f in table_scores(t, benchmarks=frozenset({"coco", "imagenet"}))]
     assert {f.context["column"] for f in found} == {"APbb"}
     assert {f.model_label: f.value for f in found}["AOGNet-40M-FPN"] == 41.8
+
+
+def test_column_titles_ignore_figure_captions_and_paragraph_lines(corpus_dir: Path) -> None:
+    # ResNet Table 2 sits under Figure 4's caption ("Left: plain networks of 18 and 34 layers ...")
+    t2 = next(t for t in find_tables(_layout_of(corpus_dir, "1512.03385v1.pdf", 5)) if t.caption.startswith("Table 2"))
+    assert [c.header for c in t2.columns] == ["plain", "ResNet"]
+    got = {(f.model_label, f.metric): f.value for f in table_scores(t2)}
+    assert got[("ResNet 18 layers", "top1")] == pytest.approx(100 - 27.88)
+    # CBAM Table 1 sits under a justified paragraph line ("... we fix the reduction ratio to 16.")
+    t1 = next(t for t in find_tables(_layout_of(corpus_dir, "1807.06521.pdf", 7)) if t.caption.startswith("Table 1"))
+    assert [c.header for c in t1.columns] == ["Parameters", "GFLOPs", "Top-1 Error(%)", "Top-5 Error(%)"]
+
+
+def test_titles_with_brackets_and_settings_in_labels(corpus_dir: Path) -> None:
+    t7 = next(t for t in find_tables(_layout_of(corpus_dir, "1807.06521.pdf", 14)) if t.caption.startswith("Table 7"))
+    assert t7.columns[2].header == "mAP@[.5, .95]"
+    assert {f.model_label: f.value for f in table_scores(t7)}["ResNet101 + CBAM"] == 30.8
+    t5 = next(t for t in find_tables(_layout_of(corpus_dir, "1807.06521.pdf", 11)) if t.caption.startswith("Table 5"))
+    assert t5.rows[0].label == "MobileNet [35] α = 0.7" and t5.rows[0].cells[0].text == "2.30M"
