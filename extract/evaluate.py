@@ -305,11 +305,16 @@ _WORD_RE = re.compile(r"[a-z]{2,}")
 _GENERIC_WORDS = frozenset({
     "model", "models", "network", "networks", "single", "ensemble", "base", "large", "big", "small",
     "the", "with", "and", "of", "ours", "our", "baseline", "val", "dev",
+    "an", "in", "on", "for", "to", "by", "from", "at", "or", "no", "not", "without", "using", "via",
 })
 
 
 def _words(name: str) -> set[str]:
-    return set(_WORD_RE.findall(name.lower())) - _GENERIC_WORDS
+    """Given a model name, return its distinctive words: lower case, two letters or more, a
+    plural ``s`` dropped (``LSTMs`` -> ``lstm``), generic words left out."""
+    words = {w[:-1] if w.endswith("s") and len(w) > 3 and not w.endswith("ss") else w
+             for w in _WORD_RE.findall(name.lower())}
+    return words - _GENERIC_WORDS - {w[:-1] for w in _GENERIC_WORDS if w.endswith("s")}
 
 
 def pair_by_scores(rrows: list[RefRow], orows: list[dict[str, Any]], r_used: dict[int, int],

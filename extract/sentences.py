@@ -36,7 +36,7 @@ from extract.units import (
 )
 from extract.version import EXTRACTOR_VERSION
 
-_TRAIN_RE = re.compile(r"\b(?:train|trained|training|trains|pre-?train\w*|fine-?tun\w*|took|takes|converge\w*|learn\w*|optimi[sz]\w*|SGD|(?:mini-?)?batch\s+size|workers)\b", re.IGNORECASE)
+_TRAIN_RE = re.compile(r"\b(?:train|trained|training|trains|pre-?train\w*|fine-?tun\w*|took|takes|converge\w*|learn\w*|optimi[sz]\w*|paralleli[sz]\w*|SGD|(?:mini-?)?batch\s+size|workers)\b", re.IGNORECASE)
 _INFER_RE = re.compile(
     r"\b(?:inference|test(?:ing)?[\s-]time|runs? at|fps|frames per second|latency|throughput|per image|speed of|images/s|"
     r"real[\s-]time|on a mobile|CPU time|decoding speed|words per second|speed\s+(?:is|was)\s+(?:evaluated|measured|tested))\b",

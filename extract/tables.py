@@ -176,7 +176,7 @@ def _is_row(line: Line) -> bool:
 _SETTING_END_RE = re.compile(r"(?:\bbeam(?:\s+size)?|\bsize|\bwidth|\bdepth|\b[kKnN]\s*=|=)\s*$", re.IGNORECASE)
 
 
-def parse_row(line: Line) -> Row | None:
+def parse_row(line: Line, max_label_words: int = 8, max_label_chars: int = 70) -> Row | None:
     """Given a line, return it as a data :class:`Row` (label then a trailing run of numeric cells,
     deltas such as ``(+1.2)`` and ``±0.1`` skipped; an integer right after a label ending in a
     setting name stays in the label: ``Single reversed LSTM, beam size 12``), or None when it is
@@ -207,7 +207,7 @@ def parse_row(line: Line) -> Row | None:
         return None
     label_words = words[:first]
     label = compose_label(label_words)
-    if len(label_words) > 8 or len(label) > 70 or label.endswith((",", ";")):
+    if len(label_words) > max_label_words or len(label) > max_label_chars or label.endswith((",", ";")):
         return None
     if label_words and re.search(r"\b(?:is|are|was|were|of|the|by|with|and|to|than|from|at|in)$", label):
         return None
@@ -331,6 +331,23 @@ def _is_group_label(line: Line, rows: list[Row | None]) -> bool:
             and line.bbox[2] <= prev.cells[0].bbox[0] and not _SECTION_RE.match(t))
 
 
+def _long_label_row(line: Line, rows: list[Row | None]) -> Row | None:
+    """Given a line inside a table block that :func:`parse_row` refused for its long label and the
+    rows so far, return it as a row when its numeric cells sit exactly under the previous row's
+    (same number, each overlapping its counterpart): a descriptive label such as ``Rescoring the
+    baseline 1000-best with an ensemble of 5 reversed LSTMs 36.5`` (up to 14 words, 110
+    characters). None otherwise."""
+    prev = next((r for r in reversed(rows) if r is not None and r.cells), None)
+    if prev is None:
+        return None
+    row = parse_row(line, max_label_words=14, max_label_chars=110)
+    if row is None or len(row.cells) != len(prev.cells):
+        return None
+    if all(c.bbox[0] <= p.bbox[2] and c.bbox[2] >= p.bbox[0] for c, p in zip(row.cells, prev.cells)):
+        return row
+    return None
+
+
 def _apply_group(row: Row, group: tuple[str, float] | None) -> tuple[str, float] | None:
     """Given a row and the current group label (text, right edge in points) or None, give the row
     its group and return the group still in force: a row without a label, or with a setting only
@@ -391,6 +408,8 @@ def find_tables(layout: PageLayout) -> list[Table]:
             box = lines[j].bbox
             if abs(box[1] - prev_box[1]) > 45 or box[1] < prev_box[1] - 2:
                 break
+            if parsed[j] is None:
+                parsed[j] = _long_label_row(lines[j], rows)
             if parsed[j] is not None:
                 group = _apply_group(parsed[j], group)
                 rows.append(parsed[j])

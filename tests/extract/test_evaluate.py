@@ -128,3 +128,10 @@ def test_mark_stated_counts_misses_the_pdf_does_not_print(tmp_path):
     ev = evaluate(ref, obs, PAPERS)
     mark_stated(ev, {"1512.03385": str(tmp_path / "gone.pdf")})  # PDF gone: unknown, not counted
     assert ev.not_stated == {} and [it["stated_in_pdf"] for it in ev.items if "stated_in_pdf" in it] == [None]
+
+
+def test_shared_words_ignore_plurals_and_function_words():
+    from extract.evaluate import _words
+
+    assert _words("SMT+LSTM5") & _words("Rescoring the baseline 1000-best with an ensemble of 5 reversed LSTMs") == {"lstm"}
+    assert not _words("an ensemble of models")

@@ -114,3 +114,8 @@ def test_bare_error_number_is_not_read() -> None:
 def test_first_figure_is_the_papers_own() -> None:
     _, scores = _run("We achieve 37.1% top-5 error on ILSVRC, close to the 34.2% top-5 error of the other model.")
     assert [s.value for s in scores] == [pytest.approx(62.9)]
+
+
+def test_parallelised_model_states_its_machine() -> None:
+    found, _ = _run("This was too slow for our purposes, so we parallelized our model using an 8-GPU machine.")
+    assert _one(found, "chip_count").value == 8.0

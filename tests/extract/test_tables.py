@@ -200,3 +200,12 @@ def test_titles_with_brackets_and_settings_in_labels(corpus_dir: Path) -> None:
     assert {f.model_label: f.value for f in table_scores(t7)}["ResNet101 + CBAM"] == 30.8
     t5 = next(t for t in find_tables(_layout_of(corpus_dir, "1807.06521.pdf", 11)) if t.caption.startswith("Table 5"))
     assert t5.rows[0].label == "MobileNet [35] α = 0.7" and t5.rows[0].cells[0].text == "2.30M"
+
+
+def test_long_descriptive_labels_under_their_column(corpus_dir: Path) -> None:
+    # Sutskever et al. Table 2: "Rescoring the baseline 1000-best with an ensemble of 5 reversed LSTMs 36.5"
+    name = next(p.name for p in corpus_dir.glob("1409.3215*.pdf"))
+    t2 = next(t for t in find_tables(_layout_of(corpus_dir, name, 6)) if t.caption.startswith("Table 2"))
+    got = {f.model_label: f.value for f in table_scores(t2)}
+    assert got["Rescoring the baseline 1000-best with an ensemble of 5 reversed LSTMs"] == 36.5
+    assert "Oracle Rescoring of the Baseline 1000-best lists" not in got  # "∼45" is no cell
