@@ -53,6 +53,7 @@ class Row:
     cells: list[Cell]
     text: str
     bbox: Box
+    marks: list[tuple[float, float]] = field(default_factory=list)
 
 
 @dataclass
@@ -212,8 +213,12 @@ def parse_row(line: Line, max_label_words: int = 8, max_label_chars: int = 70) -
     if label_words and re.search(r"\b(?:is|are|was|were|of|the|by|with|and|to|than|from|at|in)$", label):
         return None
     cells.reverse()
-    return Row(label, cells, line.text, line.bbox)
+    marks = [(w.bbox[0], w.bbox[2]) for w in label_words[1:] if w.text in CHECK_MARKS]
+    return Row(label, cells, line.text, line.bbox, marks)
 
+
+#: A check mark in a table's label columns: the row uses the setting its column names (``DD``).
+CHECK_MARKS = frozenset({"X", "✓", "✔", "√"})
 
 _MODEL_LIKE_RE = re.compile(r"[A-Za-z].*\d|[a-z][A-Z]|[A-Z]{2}")
 _NETWORK_RE = re.compile(r"[A-Za-z][A-Za-z]*-?\d{2,3}(?:[-\w]*)|Inception|Darknet|DarkNet|Hourglass", re.IGNORECASE)
@@ -516,6 +521,12 @@ def _assemble(layout: PageLayout, start: int, last: int, rows: list[Row]) -> Tab
                     hits = [min(near)[1]]
             if hits:
                 col.header = (col.header + " " + " ".join(hits)).strip()
+    label_titles = [(t, a, b) for ln in header_lines for t, a, b in _phrases(ln) if b < cols[0].x0 - 2]
+    for row in rows:
+        for a, b in row.marks:
+            # "ResNet-50  X  37.9" under "backbone  DD  AP": the row is ResNet-50 with DD
+            over = [t for t, ta, tb in label_titles if ta <= b + 2 and tb >= a - 2]
+            row.label = f"{row.label} + {over[0]}" if over else f"{row.label} (✓)"
     bbox = union_boxes([block] + [ln.bbox for ln in header_lines])
     return Table(layout.page, caption, " ".join(ln.text for ln in header_lines), " ".join(label_parts), cols, rows, bbox)
 

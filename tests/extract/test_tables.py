@@ -209,3 +209,11 @@ def test_long_descriptive_labels_under_their_column(corpus_dir: Path) -> None:
     got = {f.model_label: f.value for f in table_scores(t2)}
     assert got["Rescoring the baseline 1000-best with an ensemble of 5 reversed LSTMs"] == 36.5
     assert "Oracle Rescoring of the Baseline 1000-best lists" not in got  # "∼45" is no cell
+
+
+def test_check_mark_names_the_setting_of_its_column(corpus_dir: Path) -> None:
+    # Data distillation Table 4(b): "ResNet-50  X  37.9" under "backbone  DD  AP" is ResNet-50 with DD
+    t4 = next(t for t in find_tables(_layout_of(corpus_dir, "1712.04440v1.pdf", 8)) if "DD" in t.label_header)
+    assert [r.label for r in t4.rows][:2] == ["ResNet-50", "ResNet-50 + DD"]
+    got = {f.model_label: f.value for f in table_scores(t4)}
+    assert got["ResNet-50 + DD"] == 37.9 and got["ResNet-50"] == 37.1
