@@ -213,7 +213,11 @@ def parse_row(line: Line, max_label_words: int = 8, max_label_chars: int = 70) -
     if label_words and re.search(r"\b(?:is|are|was|were|of|the|by|with|and|to|than|from|at|in)$", label):
         return None
     cells.reverse()
-    marks = [(w.bbox[0], w.bbox[2]) for w in label_words[1:] if w.text in CHECK_MARKS]
+    marks: list[tuple[float, float]] = []
+    if label_words and label_words[0].text not in CHECK_MARKS:  # a row of marks only is an ablation grid
+        marks = [(w.bbox[0], w.bbox[2]) for w in label_words[1:] if w.text in CHECK_MARKS]
+        if marks:
+            label = re.sub(r"\s+[X✓✔√](?=\s|$)", "", label).strip()
     return Row(label, cells, line.text, line.bbox, marks)
 
 
