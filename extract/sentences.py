@@ -36,7 +36,7 @@ from extract.units import (
 )
 from extract.version import EXTRACTOR_VERSION
 
-_TRAIN_RE = re.compile(r"\b(?:train|trained|training|trains|pre-?train\w*|fine-?tun\w*|took|takes|converge\w*|learn\w*|optimi[sz]\w*|paralleli[sz]\w*|SGD|(?:mini-?)?batch\s+size|workers)\b", re.IGNORECASE)
+_TRAIN_RE = re.compile(r"\b(?:experiments?\s+(?:are|were)\s+(?:run|conducted|performed|carried\s+out)|train|trained|training|trains|pre-?train\w*|fine-?tun\w*|took|takes|converge\w*|learn\w*|optimi[sz]\w*|paralleli[sz]\w*|SGD|(?:mini-?)?batch\s+size|workers)\b", re.IGNORECASE)
 _INFER_RE = re.compile(
     r"\b(?:inference|test(?:ing)?[\s-]time|runs? at|fps|frames per second|latency|throughput|per image|speed of|images/s|"
     r"real[\s-]time|on a mobile|CPU time|decoding speed|words per second|speed\s+(?:is|was)\s+(?:evaluated|measured|tested))\b",
@@ -52,10 +52,10 @@ _DEVICE = (r"(?:(?:GPU|TPU)\s+(?:(?:a?synchronous|a?sync)\s+)?(?:workers|replica
            r"|TPU\s+(?:chips|devices|boards)|TPUs?|chips|(?:a?synchronous\s+)?(?:workers|replicas))")
 _MID_TOKEN = (
     r"(?:NVIDIA|Nvidia|NVidia|nVidia|Tesla|GeForce|GTX|RTX|Titan|TITAN|Cloud|Google|Quadro|Ti|Xp?|Black|"
-    r"Pascal|Maxwell|Volta|Kepler|SXM2?|PCIe|\(?\d{1,3}\s?GB\)?|\d{1,3}GB|[A-Za-z]{1,2}\d{2,4}[A-Za-z]?|\d{3,4}|v\d|TPU\s?v\d|TPUv\d|V)"
+    r"Pascal|Maxwell|Volta|Kepler|SXM2?|PCIe|\(?\d{1,3}\s?GB\)?|\d{1,3}GB|[A-Za-z]{1,2}\d{2,4}[A-Za-z]?|\d{3,4}(?:Ti)?|v\d|TPU\s?v\d|TPUv\d|V)"
 )
 _COUNT_DEVICE_RE = re.compile(
-    rf"(?<![\w.,])(?P<n>{COUNT}|a\s+single|a|an|single)\s*(?:[x×]\s*)?(?P<mid>(?:{_MID_TOKEN}[\s\-]+){{0,4}}?)(?P<dev>{_DEVICE})(?![\w-])"
+    rf"(?<![\w.,])(?P<n>{COUNT}|a\s+single|a|an|single)\s*(?:[x×]\s*)?(?P<mid>(?:{_MID_TOKEN}[\s\-]+){{0,6}}?)(?P<dev>{_DEVICE})(?![\w-])"
 )
 _N_GPU_RE = re.compile(rf"(?<![\w.])(?P<n>\d{{1,4}})-(?P<dev>GPU|TPU)\b")
 _USE_ONE_RE = re.compile(r"\b(?:train\w*|took|takes)\b(?:\s+[\w\-]+){0,6}?\s+(?:on|using|with)\s+(?:a\s+single|one|a|single)\b", re.IGNORECASE)
@@ -178,6 +178,8 @@ def hardware_findings(s: str, emit: _Emitter, chips: tuple[Chip, ...] | None = N
         if any(a <= m.start() < b for a, b in counted):
             continue
         raw = m.group("n")
+        if any(c.start <= m.start("n") < c.end for c in mentions):
+            continue  # "a single GTX 1080 Ti GPU": 1080 is the chip's model number, not a count
         mid = m.groupdict().get("mid") or ""
         chip = next((c for c in mentions if m.start() <= c.start < m.end()), None)
         is_tpu = "TPU" in m.group("dev") or (chip is not None and chip.chip.kind == "tpu")

@@ -27,6 +27,11 @@ def _one(findings, kind):
         ("The model was trained for 3.5 days on eight GPUs.", 8, None),
         ("Our network takes between five and six days to train on two GTX 580 3GB GPUs.", 2, "nvidia-geforce-gtx-580"),
         ("We train on a TPUv3 pod with 512 cores.", 256, "google-tpu-v3"),
+        # the chip's model number is not a count
+        ("Each model is trained on a single NVIDIA GeForce GTX 1080 Ti GPU for 12 hours.", 1, "nvidia-geforce-gtx-1080-ti"),
+        ("Our implementation trains on 2 NVIDIA RTX 2080Ti GPUs.", 2, "nvidia-geforce-rtx-2080-ti"),
+        ("All experiments are run on 4 NVIDIA A100 GPUs.", 4, "nvidia-a100"),
+        ("We used 256 GPUs (NVIDIA V100) for training.", 256, "nvidia-tesla-v100"),
     ],
 )
 def test_hardware(text: str, count: float, chip: str | None) -> None:
