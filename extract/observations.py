@@ -28,16 +28,17 @@ Linking rules (each link is recorded in ``raw.links`` with its reason)
    carries no citation (``[12]``, ``et al.``), or whose score column belongs to a group naming the
    paper's variant (``SENet`` beside ``original`` and ``re-implementation``, over a row that cites
    its base network: :func:`variant_is_own`); when the title opens with the model's name
-   (``BERT: Pre-training ...``, :func:`title_model_name`) and some row names it, only rows naming
-   it (or saying ``ours``) are own: leaderboard rows without citations are not; and, when the paper's rows are split by a sentence
+   (``BERT: Pre-training ...``, :func:`title_model_name`), in a table where some row names it only
+   the rows naming it (or saying ``ours``) are own, cited base network or not: leaderboard rows
+   without citations are not; tables without such a row keep the citation rule; and, when the paper's rows are split by a sentence
    naming a model size (``big``/``base``/``large``/``mobile`` ...; a row's size from its name, else
    from its table's caption: ``results in the Large setting``) or a benchmark, only the rows that agree.
    Among several statements of one kind the most specific wins: the one whose clause names the
    row's model size (the size word nearest before the value), then one not about a side run
    (ablations, an architecture search's child networks or proxy task), then a pre-training statement
    (for pre-trained models the pre-training run is the compute Thompson et al. count), then one
-   that names the row's benchmark (``We train the COCO models with an 8-GPU implementation`` over
-   ``trained ... on two GPUs``), then a
+   that names the row's benchmark, or follows text that does (``We train the COCO models with an
+   8-GPU implementation`` over ``trained ... on two GPUs``), then a
    sentence that states chip and time together, then the highest confidence, then the first.
    A chip without a published FP32 peak (a TPU whose generation the paper does not state) is
    not used as the row's chip model: guessing v2 or v3 would put a wrong peak into the
@@ -87,7 +88,7 @@ COLUMNS: tuple[str, ...] = (
     "peak_flops_per_s", "network_operations_flop", "hardware_burden_flop", "finding_ids", "raw",
 )
 
-_CITE_RE = re.compile(r"\[\s*\d+(?:\s*[,\-–]\s*\d+)*\s*\]|\bet al\.?|\(\s*(?!" + MONTH_DATE + r")[A-Z][A-Za-z\-]+(?:\s+(?:et al\.?|and\s+[A-Z][a-z]+))?,?\s+(?:19|20)\d\d[a-z]?\s*\)")
+_CITE_RE = re.compile(r"\[\s*\d+(?:\s*[,\-–]\s*\d+)*\s*\]|\bet al\.?|\(\s*(?!" + MONTH_DATE + r")[A-Z][A-Za-z\-]+(?:\s+(?:et al\.?|(?:and|&)\s+[A-Z][a-z]+))?,?\s+(?:19|20)\d\d[a-z]?\s*\)")
 _OWN_RE = re.compile(r"\bours\b|\(ours\)|\bour\b", re.IGNORECASE)
 _SIZE_WORDS = ("big", "base", "large", "small", "tiny", "huge", "medium", "mini", "xlarge", "mobile")
 _SIZE_RE = re.compile(r"(?<![A-Za-z])(" + "|".join(_SIZE_WORDS) + r")(?![a-z])|(?<=[A-Z])(" + "|".join(w.upper() for w in _SIZE_WORDS) + r")(?![a-z])", re.IGNORECASE)
@@ -115,7 +116,7 @@ def model_key(label: str | None) -> str:
     if not label:
         return ""
     t = _CITE_RE.sub(" ", label)
-    t = re.sub(r"[*∗](?=[\w\-])", "star", t)  # "AlexNet∗-GAP" is another model than "AlexNet-GAP"
+    t = re.sub(r"[*∗](?=[\w\-])", "star", t).replace("˚", "ring").replace("°", "ring")  # "BN˚" is not "BN"  # "AlexNet∗-GAP" is another model than "AlexNet-GAP"
     t = re.sub(r"\(\s*ours\s*\)|\bours\b", " ", t, flags=re.IGNORECASE)
     t = re.sub(r"(\d+)\s*-?\s*layers?\b", r"\1", t, flags=re.IGNORECASE)
     t = glued_plus(t)
@@ -237,7 +238,9 @@ def _statement_rank(f: dict[str, Any], row: _Row, kinds_in_sentence: dict[str, s
     setup = len(kinds & {"chip_model", "chip_count", "training_time"})
     names_row = 1 if _statement_sizes(f) & _row_sizes(row) else 0
     rx = _BENCH_IN_SENTENCE.get(row.benchmark)
-    names_bench = 1 if rx is not None and rx.search(f.get("source_text") or "") else 0
+    ds = f["_ctx"].get("dataset")
+    names_bench = 1 if (rx is not None and rx.search(f.get("source_text") or "")) or (
+        ds and row.benchmark.startswith(ds)) else 0
     pre = 1 if f["_ctx"].get("phase") == "pretraining" else 0
     side = 1 if _SIDE_RUN_RE.search(f.get("source_text") or "") else 0
     return (-names_row, side, -pre, -names_bench, -setup, -(f.get("confidence") or 0.0), *_order(f))
@@ -401,6 +404,11 @@ def title_model_name(title: str | None) -> str | None:
     return key or None
 
 
+def _table_of(f: dict[str, Any]) -> tuple:
+    """Given a score finding, return its table's identity: (page, first 80 characters of the caption)."""
+    return (f.get("page"), str(f["_ctx"].get("caption") or "")[:80])
+
+
 def names_title_model(label: str | None, name: str | None) -> bool:
     """Given a row label and the title's model name (:func:`title_model_name`), return True when
     the label names that model (its compacted form contains the name)."""
@@ -419,7 +427,9 @@ def _score_rows(paper_id: str, fs: list[dict[str, Any]], title_name: str | None 
         groups.setdefault(g, []).append(f)
         names.setdefault(g, label or PAPER_MODEL)
     table_benches = {b for (k, b, _m) in groups if k}
-    title_labels = [names[g] for g in groups if g[0]]
+    # the tables (page, caption) whose rows name the title's model
+    naming_tables = {_table_of(f) for g, ms in groups.items() if g[0] for f in ms
+                     if names_title_model(_with_column_variant(f.get("model_label"), f["_ctx"]), title_name)}
     tested = {(b, m) for (k, b, m), ms in groups.items() if k and any(score_split(f) == "test" for f in ms)}
     rows: list[_Row] = []
     for (key, bench, metric), members in groups.items():
@@ -433,9 +443,11 @@ def _score_rows(paper_id: str, fs: list[dict[str, Any]], title_name: str | None 
         best = members[0]
         own = (is_own_row(best.get("source_text"), best.get("model_label"))
                or variant_is_own(best["_ctx"].get("column_variant"))) if key else True
-        if key and own and title_name and any(names_title_model(r, title_name) for r in title_labels):
-            # the title names the paper's model ("BERT: ..."): uncited rows that do not name it are
-            # leaderboard entries or other work ("BiDAF+ELMo (Single)", "MobileNetV1", "Human")
+        if key and title_name and _table_of(best) in naming_tables:
+            # the title names the paper's model ("BERT: ...") and this table has rows naming it: those
+            # rows are own even when they cite a base network ("ResNet50 [5] + CBAM"); the table's
+            # other rows are leaderboard entries or other work ("BiDAF+ELMo (Single)", "MobileNetV1").
+            # Tables without such a row (ablations: "No NSP", "RFP + sharing") keep the citation rule.
             own = names_title_model(names[(key, bench, metric)], title_name) or bool(_OWN_RE.search(best.get("model_label") or ""))
         row = _Row(paper_id, names[(key, bench, metric)], key, bench, metric, best, own,
                    alternatives=[{"finding_id": m["finding_id"], "value": m["value"], "page": m["page"]} for m in members[1:]])

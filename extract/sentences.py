@@ -335,7 +335,7 @@ def sentence_findings(flat: str, spans: list[tuple[int, int]], layout: PageLayou
 #: on beside them (CIFAR, SVHN, VOC ...). Names only; "CNN" (the news set) is left out, it is a word.
 _DATASET_RE = re.compile(
     r"(?P<imagenet>ImageNet|ILSVRC)|(?P<coco>\bCOCO\b)|(?P<squad11>SQuAD)|(?P<conll2003>CoNLL)|(?P<wmt14>\bWMT)"
-    r"|(?P<small>CIFAR|SVHN|MNIST|Omniglot|STL-10|Caltech|\bCUB\b|Penn\s+Treebank|\bPTB\b|WikiText|IWSLT)"
+    r"|(?P<small>CIFAR|SVHN|MNIST|Omniglot|STL-10|Caltech|\bCUB\b|Penn\s+Treebank(?!\s+tokeni[sz]er)|WikiText|IWSLT)"
     r"|(?P<other>\bPlaces\d*\b|Kinetics|iNaturalist|\bJFT|\bVOC\b|PASCAL|KITTI|Cityscapes|LVIS|ADE20K|"
     r"\bGLUE\b|MultiNLI|MNLI|TriviaQA|CelebA|LSUN)")
 

@@ -508,3 +508,29 @@ def test_ablation_statement_yields_to_the_main_run():
           _f("m", "epochs", 40.0, unit="epoch", page=5, bbox_top=50.0, method="sentence", source_text=main,
              context={"match": "40 epochs"})]
     assert [r["epochs"] for r in assemble(fs, PAPERS)] == [40.0]
+
+
+def test_title_rule_applies_per_table():
+    # CBAM: "ResNet50 [5] + CBAM" names the title's model (own, though it cites its base network);
+    # the ablation table naming no CBAM row keeps the citation rule, so its uncited rows stay own
+    papers = {"p": {"arxiv_id": "1807.06521", "title": "CBAM: Convolutional Block Attention Module",
+                    "abs_url": None, "published_at": None}}
+    s = "We train the networks for 90 epochs."
+    main = {"caption": "Table 4: Classification results on ImageNet-1K."}
+    abl = {"caption": "Table 1: Comparison of different channel attention methods."}
+    fs = [_f("a", "score", 77.34, model_label="ResNet50 [5] + CBAM", benchmark="imagenet", metric="top1", page=10,
+             source_text="ResNet50 [5] + CBAM 28.09M 3.864 22.66 6.31", context=main),
+          _f("b", "score", 76.13, model_label="ResNet50 [5]", benchmark="imagenet", metric="top1", page=10, bbox_top=5.0,
+             source_text="ResNet50 [5] 25.56M 3.858 24.56 7.50", context=main),
+          _f("c", "score", 76.86, model_label="ResNet50 + channel", benchmark="imagenet", metric="top1", page=7,
+             source_text="ResNet50 + channel 28.09M 3.860 23.14 6.70", context=abl),
+          _f("e", "epochs", 90.0, unit="epoch", page=7, method="sentence", source_text=s, context={"match": "90 epochs"})]
+    got = {r["model_name"]: r["epochs"] for r in assemble(fs, papers)}
+    assert got == {"ResNet50 [5] + CBAM": 90.0, "ResNet50 [5]": None, "ResNet50 + channel": 90.0}
+
+
+def test_author_pair_with_ampersand_is_a_citation_and_ring_keeps_variants():
+    from extract.observations import is_own_row
+
+    assert not is_own_row("Zeiler & Fergus (Zeiler & Fergus, 2013) (1 net) 37.5 16.0", "Zeiler & Fergus (1 net)")
+    assert model_key("BN˚") != model_key("BN")
