@@ -22,7 +22,8 @@ Linking rules (each link is recorded in ``raw.links`` with its reason)
    (``model_name = "(paper)"``) only when no table gives a score for that benchmark.
 2. **Model-level values** (``ops_per_forward_pass``, ``parameters``, with a model label) join a
    row when they sit in the same table row (same page and row text: reason ``same table row``),
-   else when their labels match after normalisation (reason ``model label match``).
+   else when their labels match after normalisation (reason ``model label match``) and the value's
+   table is not about the other vision task (a classification table's FLOPs never join a COCO row).
 3. **Paper-level statements** (chip model, chip count, training time, epochs, training-set
    size: sentences, without model label) join the paper's *own* rows: rows whose table row
    carries no citation (``[12]``, ``et al.``), or whose score column belongs to a group naming the
@@ -468,10 +469,29 @@ def _link_model_values(rows: list[_Row], fs: list[dict[str, Any]]) -> None:
                 best = sorted(same_row, key=lambda f: (-(f.get("confidence") or 0.0), *_order(f)))[0]
                 row.values[kind] = (best, "same table row")
                 continue
-            matched = [f for f in cands if labels_match(f.get("model_label"), row.model_name)]
+            matched = [f for f in cands if labels_match(f.get("model_label"), row.model_name)
+                       and not _other_task(f, row.benchmark)]
             if matched:
                 best = sorted(matched, key=lambda f: (-(f.get("confidence") or 0.0), *_order(f)))[0]
                 row.values[kind] = (best, f"model label match ({best.get('model_label')!r} ~ {row.model_name!r})")
+
+
+_TASK_RES = {
+    "imagenet": re.compile(r"ImageNet|ILSVRC|classification", re.I),
+    "coco": re.compile(r"\bCOCO\b|detection|detector", re.I),
+}
+
+
+def _other_task(f: dict[str, Any], benchmark: str) -> bool:
+    """Given a model-level finding and a row's benchmark, return True when the finding's table is
+    about the other vision task: a classification table's FLOPs (``Table 4: Classification results
+    on ImageNet-1K``) are the backbone's, not the detector's of a COCO row with the same label,
+    and the other way round. Findings without a caption, and other benchmarks, are never so."""
+    caption = str(f["_ctx"].get("caption") or "")
+    other = {"imagenet": "coco", "coco": "imagenet"}.get(benchmark)
+    if not caption or other is None:
+        return False
+    return bool(_TASK_RES[other].search(caption)) and not _TASK_RES[benchmark].search(caption)
 
 
 _PAPER_KINDS = ("chip_model", "chip_count", "training_time", "epochs", "training_set_size")

@@ -534,3 +534,16 @@ def test_author_pair_with_ampersand_is_a_citation_and_ring_keeps_variants():
 
     assert not is_own_row("Zeiler & Fergus (Zeiler & Fergus, 2013) (1 net) 37.5 16.0", "Zeiler & Fergus (1 net)")
     assert model_key("BN˚") != model_key("BN")
+
+
+def test_classification_flops_never_join_a_detection_row():
+    coco = _f("s", "score", 30.8, model_label="ResNet101 + CBAM", benchmark="coco", metric="box_ap", page=14,
+              context={"caption": "Table 7: Object detection mAP(%) on the MS COCO validation set."})
+    top1 = _f("t", "score", 78.49, model_label="ResNet101 + CBAM", benchmark="imagenet", metric="top1", page=10,
+              source_text="ResNet101 + CBAM 49.33M 7.581 21.51 5.69",
+              context={"caption": "Table 4: Classification results on ImageNet-1K."})
+    ops = _f("o", "ops_per_forward_pass", 7.581e9, unit="FLOP", model_label="ResNet101 + CBAM", page=10,
+             source_text="ResNet101 + CBAM 49.33M 7.581 21.51 5.69",
+             context={"caption": "Table 4: Classification results on ImageNet-1K."})
+    got = {r["benchmark"]: r["ops_per_forward_pass_flop"] for r in assemble([coco, top1, ops], PAPERS)}
+    assert got == {"coco": None, "imagenet": 7.581e9}
