@@ -57,7 +57,7 @@ _MID_TOKEN = (
 _COUNT_DEVICE_RE = re.compile(
     rf"(?<![\w.,])(?P<n>{COUNT}|a\s+single|a|an|single)\s*(?:[x×]\s*)?(?P<mid>(?:{_MID_TOKEN}[\s\-]+){{0,6}}?)(?P<dev>{_DEVICE})(?![\w-])"
 )
-_N_GPU_RE = re.compile(rf"(?<![\w.])(?P<n>\d{{1,4}})-(?P<dev>GPU|TPU)\b")
+_N_GPU_RE = re.compile(r"(?<![\w.])(?P<n>\d{1,4})-(?P<dev>GPU|TPU)\b")
 _USE_ONE_RE = re.compile(r"\b(?:train\w*|took|takes)\b(?:\s+[\w\-]+){0,6}?\s+(?:on|using|with)\s+(?:a\s+single|one|a|single)\b", re.IGNORECASE)
 #: Another paper's setup: a citation or "et al." in a sentence without "we"/"our".
 _CITED_RE = re.compile(r"\[\d+(?:[,\s\-–]+\d+)*\]|\bet al\.")
