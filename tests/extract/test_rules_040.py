@@ -547,3 +547,18 @@ def test_classification_flops_never_join_a_detection_row():
              context={"caption": "Table 4: Classification results on ImageNet-1K."})
     got = {r["benchmark"]: r["ops_per_forward_pass_flop"] for r in assemble([coco, top1, ops], PAPERS)}
     assert got == {"coco": None, "imagenet": 7.581e9}
+
+
+def test_imagenet_rows_prefer_the_validation_split():
+    # AlexNet Table 2: "7 CNNs* 36.7% 15.4% 15.3%" under Top-1 (val), Top-5 (val), Top-5 (test)
+    cap = {"caption": "Table 2: Comparison of error rates on ILSVRC-2012 validation and test sets."}
+    val = _f("v", "score", 84.6, model_label="7 CNNs", benchmark="imagenet", metric="top5", page=7,
+             context={**cap, "column": "Top-5 (val)"})
+    test = _f("t", "score", 84.7, model_label="7 CNNs", benchmark="imagenet", metric="top5", page=7, bbox_x0=50.0,
+              context={**cap, "column": "Top-5 (test)"})
+    assert [r["score"] for r in assemble([test, val], PAPERS)] == [84.6]
+    # SQuAD keeps the test split
+    dev = _f("d", "score", 84.1, model_label="BiDAF", benchmark="squad11", metric="em", page=5, context={"column": "Dev EM"})
+    tst = _f("e", "score", 84.5, model_label="BiDAF", benchmark="squad11", metric="em", page=5, bbox_x0=50.0,
+             context={"column": "Test EM"})
+    assert [r["score"] for r in assemble([dev, tst], PAPERS)] == [84.5]
