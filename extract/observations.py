@@ -218,14 +218,17 @@ def score_split(f: dict[str, Any]) -> str | None:
 
 def _score_rank(f: dict[str, Any]) -> tuple:
     """Rank of a score among one row's candidates (lower first): confidence, then the split the
-    benchmark is compared on: the test split for :data:`TEST_SET_BENCHMARKS`, the validation split
-    for ImageNet (its test labels are withheld; results and leaderboards are on val: AlexNet's
-    "Top-5 (val)" 15.4 % over its "Top-5 (test)" 15.3 %), then position in the paper."""
-    sp = score_split(f)
+    benchmark is compared on: the test split for :data:`TEST_SET_BENCHMARKS`, for ImageNet not a
+    column headed test (its test labels are withheld; results and leaderboards are on val:
+    AlexNet's "Top-5 (val)" 15.4 % over its "Top-5 (test)" 15.3 %), then position in the paper."""
     if f.get("benchmark") in TEST_SET_BENCHMARKS:
+        sp = score_split(f)
         split = 0 if sp == "test" else 2 if sp == "dev" else 1
     else:
-        split = 0 if sp == "dev" else 2 if sp == "test" else 1
+        # ImageNet: only a column header tells val from test ("Top-5 (val)" / "Top-5 (test)");
+        # captions say "10-crop testing" of validation results
+        sp = score_split({"_ctx": {"column": f["_ctx"].get("column") if "_ctx" in f else _ctx(f).get("column")}})
+        split = 1 if sp == "test" else 0
     return (-(f.get("confidence") or 0.0), split, *_order(f))
 
 
