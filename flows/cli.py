@@ -36,6 +36,14 @@ WarehouseOpt = Annotated[
     ),
 ]
 
+# Options shared by `nightly` and the `schedule` commands (one definition each).
+SourceOpt = Annotated[str, typer.Option("--source", "-s", help="arxiv, or dir:PATH for a local folder of PDFs.")]
+WorkersOpt = Annotated[int, typer.Option(min=1, help="Extraction processes at once.")]
+ConfigOpt = Annotated[Optional[Path], typer.Option(help="Harvest config TOML (default: the shipped flows/harvest.toml).")]
+TaskRunnerOpt = Annotated[str, typer.Option(help="Extraction fan-out: threads, or dask (prefect-dask).")]
+DaskAddressOpt = Annotated[Optional[str], typer.Option(
+    help="Existing Dask scheduler, e.g. tcp://10.0.0.5:8786 (with --task-runner dask).")]
+
 #: Exit codes: 1 usage or input error, 3 warehouse busy.
 EXIT_ERROR = 1
 EXIT_BUSY = 3
@@ -84,12 +92,12 @@ def configure_prefect(verbose: bool = False) -> None:
 
 @app.command()
 def nightly(
-    source: Annotated[str, typer.Option("--source", "-s", help="arxiv, or dir:PATH for a local folder of PDFs.")] = "arxiv",
+    source: SourceOpt = "arxiv",
     warehouse: WarehouseOpt = db.default_path(),
     since: Annotated[Optional[str], typer.Option(help="arXiv window start, ISO date (UTC). Default: a day before --until.")] = None,
     until: Annotated[Optional[str], typer.Option(help="arXiv window end, ISO date (UTC). Default: now.")] = None,
     max_results: Annotated[Optional[int], typer.Option(help="Stop after this many papers.")] = None,
-    workers: Annotated[int, typer.Option(min=1, help="Extraction processes at once.")] = 2,
+    workers: WorkersOpt = 2,
     timeout_s: Annotated[float, typer.Option(help="Per-document extraction time limit (s).")] = 60.0,
     memory_mb: Annotated[int, typer.Option(help="Per-document memory limit (MiB).")] = 2048,
     max_pages: Annotated[int, typer.Option(min=1, help="Skip documents with more pages (status too_many_pages).")] = 200,
@@ -99,9 +107,9 @@ def nightly(
     refit: Annotated[bool, typer.Option("--refit/--no-refit", help="Refit the scaling laws at the end.")] = True,
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show a progress bar.")] = True,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs (per-paper lines, retries, tracebacks of failed tasks).")] = False,
-    task_runner: Annotated[str, typer.Option(help="Extraction fan-out: threads, or dask (prefect-dask).")] = "threads",
-    dask_address: Annotated[Optional[str], typer.Option(help="Existing Dask scheduler, e.g. tcp://10.0.0.5:8786 (with --task-runner dask).")] = None,
-    config: Annotated[Optional[Path], typer.Option(help="Harvest config TOML (default: the shipped flows/harvest.toml).")] = None,
+    task_runner: TaskRunnerOpt = "threads",
+    dask_address: DaskAddressOpt = None,
+    config: ConfigOpt = None,
 ) -> None:
     """Run the nightly flow: harvest -> fetch -> extract -> load -> refit -> summary.
 
@@ -166,7 +174,7 @@ app.add_typer(schedule_app, name="schedule")
 
 @schedule_app.command("show")
 def schedule_show(
-    config: Annotated[Optional[Path], typer.Option(help="Harvest config TOML (default: flows/harvest.toml).")] = None,
+    config: ConfigOpt = None,
     count: Annotated[int, typer.Option("--count", "-n", min=1, help="How many upcoming runs.")] = 5,
 ) -> None:
     """Print the cron schedule of the nightly deployment and its next runs (UTC).
@@ -203,12 +211,12 @@ def _deployment(config: Optional[Path], source: str, warehouse: Path, workers: i
 
 @schedule_app.command("serve")
 def schedule_serve(
-    source: Annotated[str, typer.Option("--source", "-s", help="arxiv, or dir:PATH.")] = "arxiv",
+    source: SourceOpt = "arxiv",
     warehouse: WarehouseOpt = db.default_path(),
-    workers: Annotated[int, typer.Option(min=1, help="Extraction processes at once.")] = 2,
-    config: Annotated[Optional[Path], typer.Option(help="Harvest config TOML (default: flows/harvest.toml).")] = None,
-    task_runner: Annotated[str, typer.Option(help="threads or dask.")] = "threads",
-    dask_address: Annotated[Optional[str], typer.Option(help="Existing Dask scheduler address.")] = None,
+    workers: WorkersOpt = 2,
+    config: ConfigOpt = None,
+    task_runner: TaskRunnerOpt = "threads",
+    dask_address: DaskAddressOpt = None,
 ) -> None:
     """Serve the nightly deployment: register it with its cron schedule and run its scheduled
     runs until stopped (Ctrl-C). Needs a Prefect server (`prefect server start`, then
@@ -224,12 +232,12 @@ def schedule_serve(
 
 @schedule_app.command("apply")
 def schedule_apply(
-    source: Annotated[str, typer.Option("--source", "-s", help="arxiv, or dir:PATH.")] = "arxiv",
+    source: SourceOpt = "arxiv",
     warehouse: WarehouseOpt = db.default_path(),
-    workers: Annotated[int, typer.Option(min=1, help="Extraction processes at once.")] = 2,
-    config: Annotated[Optional[Path], typer.Option(help="Harvest config TOML (default: flows/harvest.toml).")] = None,
-    task_runner: Annotated[str, typer.Option(help="threads or dask.")] = "threads",
-    dask_address: Annotated[Optional[str], typer.Option(help="Existing Dask scheduler address.")] = None,
+    workers: WorkersOpt = 2,
+    config: ConfigOpt = None,
+    task_runner: TaskRunnerOpt = "threads",
+    dask_address: DaskAddressOpt = None,
 ) -> None:
     """Register (create or update) the nightly deployment on the Prefect server, without serving it.
 
