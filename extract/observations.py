@@ -117,7 +117,8 @@ def model_key(label: str | None) -> str:
     if not label:
         return ""
     t = _CITE_RE.sub(" ", label)
-    t = re.sub(r"[*∗](?=[\w\-])", "star", t).replace("˚", "ring").replace("°", "ring")  # "BN˚" is not "BN"  # "AlexNet∗-GAP" is another model than "AlexNet-GAP"
+    # inner marks name variants: "AlexNet∗-GAP" is not "AlexNet-GAP", "BN˚" is not "BN"
+    t = re.sub(r"[*∗](?=[\w\-])", "star", t).replace("˚", "ring").replace("°", "ring")
     t = re.sub(r"\(\s*ours\s*\)|\bours\b", " ", t, flags=re.IGNORECASE)
     t = re.sub(r"(\d+)\s*-?\s*layers?\b", r"\1", t, flags=re.IGNORECASE)
     t = glued_plus(t)
@@ -199,16 +200,19 @@ _CAPTION_TEST_RE = re.compile(r"\btest(?:-?dev|-?std)?\s*(?:set|data|split|serve
 _CAPTION_DEV_RE = re.compile(r"\b(?:dev(?:elopment)?|val(?:idation)?|minival|held-out)\s*(?:set|data|split)\b|\bminival\b", re.IGNORECASE)
 
 
-def score_split(f: dict[str, Any]) -> str | None:
+def score_split(f: dict[str, Any], caption: bool = True) -> str | None:
     """Given a score finding (``_ctx`` or ``context`` holding the table ``column`` and
     ``caption``), return the data split it reports: ``"test"`` or ``"dev"`` from the column
-    header (``Test EM``, ``Dev F1``), else from the caption when it names one split only
-    (``Results on the SQuAD test set``, ``Ablations on the SQuAD dev set``), else None."""
+    header (``Test EM``, ``Dev F1``), else (unless ``caption`` is False) from the caption when it
+    names one split only (``Results on the SQuAD test set``, ``Ablations on the SQuAD dev set``),
+    else None."""
     ctx = f.get("_ctx") if "_ctx" in f else _ctx(f)
     col = _TEST_DEV_RE.sub("test", f"{ctx.get('column') or ''}")
     t, d = bool(_TEST_RE.search(col)), bool(_DEV_RE.search(col))
     if t != d:
         return "test" if t else "dev"
+    if not caption:
+        return None
     cap = _TEST_DEV_RE.sub("test", f"{ctx.get('caption') or ''}")
     t, d = bool(_CAPTION_TEST_RE.search(cap)), bool(_CAPTION_DEV_RE.search(cap))
     if t != d:
@@ -227,8 +231,7 @@ def _score_rank(f: dict[str, Any]) -> tuple:
     else:
         # ImageNet: only a column header tells val from test ("Top-5 (val)" / "Top-5 (test)");
         # captions say "10-crop testing" of validation results
-        sp = score_split({"_ctx": {"column": f["_ctx"].get("column") if "_ctx" in f else _ctx(f).get("column")}})
-        split = 1 if sp == "test" else 0
+        split = 1 if score_split(f, caption=False) == "test" else 0
     return (-(f.get("confidence") or 0.0), split, *_order(f))
 
 
@@ -399,6 +402,12 @@ def _with_column_variant(label: str | None, ctx: dict[str, Any]) -> str | None:
 _TITLE_NAME_RE = re.compile(r"^\s*([A-Za-z][\w\-+.]*(?:\s+[\w\-+.]+){0,2}?)\s*:\s+\S")
 
 
+def compact(text: str | None) -> str:
+    """Given text, return its lower-case letters and digits only (``"ShuffleNet V2"`` ->
+    ``"shufflenetv2"``); None gives ""."""
+    return re.sub(r"[^a-z0-9]+", "", (text or "").lower())
+
+
 def title_model_name(title: str | None) -> str | None:
     """Given a paper title, return the model name it opens with, compacted (lower-case letters and
     digits, a plural ``s`` dropped), or None: ``"ShuffleNet V2: Practical Guidelines ..."`` ->
@@ -409,7 +418,7 @@ def title_model_name(title: str | None) -> str | None:
     m = _TITLE_NAME_RE.match(title or "")
     if m is None or not re.search(r"[A-Z\d]", m.group(1)[1:]):
         return None
-    key = re.sub(r"[^a-z0-9]+", "", m.group(1).lower())
+    key = compact(m.group(1))
     if m.group(1).endswith("s") and len(key) > 4 and not key.endswith("ss"):  # "MobileNets"; not "DetectoRS"
         key = key[:-1]
     return key or None
@@ -423,7 +432,7 @@ def _table_of(f: dict[str, Any]) -> tuple:
 def names_title_model(label: str | None, name: str | None) -> bool:
     """Given a row label and the title's model name (:func:`title_model_name`), return True when
     the label names that model (its compacted form contains the name)."""
-    return bool(label and name) and name in re.sub(r"[^a-z0-9]+", "", label.lower())
+    return bool(label and name) and name in compact(label)
 
 
 def _score_rows(paper_id: str, fs: list[dict[str, Any]], title_name: str | None = None) -> list[_Row]:

@@ -113,6 +113,25 @@ def extract_pdf(path: str | Path, settings: ExtractSettings | None = None) -> Do
         pdf.close()
 
 
+def page_texts(pdf) -> tuple[list[str], list[int]]:
+    """Given an open ``pypdfium2.PdfDocument``, return each page's cleaned text layer
+    (:func:`extract.text.clean_text`; one str per page) and the 1-based numbers of pages that
+    could not be read (their text is ""): one broken page does not sink the paper."""
+    texts: list[str] = []
+    bad_pages: list[int] = []
+    for i in range(len(pdf)):
+        try:
+            page = pdf[i]
+            tp = page.get_textpage()
+            texts.append(clean_text(tp.get_text_range()))
+            tp.close()
+            page.close()
+        except Exception:  # noqa: BLE001 - recorded in bad_pages
+            texts.append("")
+            bad_pages.append(i + 1)
+    return texts, bad_pages
+
+
 def _extract_open(pdf, p: Path, settings: ExtractSettings, t0: float, chips, build_layout, find_tables,
                   table_scores, table_complexity, sentence_scores, sentence_findings) -> DocumentResult:
     n_pages = len(pdf)
@@ -120,18 +139,7 @@ def _extract_open(pdf, p: Path, settings: ExtractSettings, t0: float, chips, bui
         return _fail("too_many_pages", f"{n_pages} pages > max_pages={settings.max_pages}", t0, n_pages)
     if n_pages == 0:
         return _fail("parse_error", f"{p.name} has no pages", t0)
-    texts: list[str] = []
-    bad_pages: list[int] = []
-    for i in range(n_pages):
-        try:
-            page = pdf[i]
-            tp = page.get_textpage()
-            texts.append(clean_text(tp.get_text_range()))
-            tp.close()
-            page.close()
-        except Exception:  # noqa: BLE001 - one broken page does not sink the paper
-            texts.append("")
-            bad_pages.append(i + 1)
+    texts, bad_pages = page_texts(pdf)
     chars = sum(len(t) - t.count(" ") - t.count("\n") for t in texts)
     if chars < settings.min_text_chars:
         return _fail("no_text_layer", f"only {chars} characters of text in {n_pages} pages (scanned or image-only PDF?)", t0, n_pages)

@@ -319,6 +319,8 @@ def table_scores(table: Table, extractor: str = "table.score",
             continue
         decimals = [("." in c.text) for r in table.rows for c in r.cells if c.col == col.index and c.value is not None]
         col_decimal = sum(decimals) > len(decimals) / 2
+        # columns that name the network (plain / ResNet, InceptionV3 P@1, SENet beside original)
+        variant = _column_variant(col.header) if benchmark == "imagenet" else ""
         for row, cell in column_cells(table, col.index):
             label = clean_label(row.label)
             if col_decimal and "." not in cell.text:
@@ -329,10 +331,8 @@ def table_scores(table: Table, extractor: str = "table.score",
                 continue  # human performance, oracle, chance: reference points, not models
             if re.fullmatch(r"[\s\d.,=:;()\[\]\-+α-ωΑ-Ω]*", label):
                 continue  # a hyperparameter value (sweep tables), not a model
-            if benchmark == "imagenet":
-                variant = _column_variant(col.header)
-                if variant:
-                    label = f"{variant} {label}"  # columns name the network (plain / ResNet, InceptionV3 P@1)
+            if variant:
+                label = f"{variant} {label}"
             if not label or cell.suffix not in ("", "%"):
                 continue
             v = cell.value
@@ -341,8 +341,8 @@ def table_scores(table: Table, extractor: str = "table.score",
             value = 100.0 - v if is_error else v
             ctx = {"caption": table.caption[:300], "column": col.header, "table_header": table.header[:300],
                    "label_header": table.label_header, "cell_text": cell.text, "repeated_header": repeated}
-            if benchmark == "imagenet" and _column_variant(col.header):
-                ctx["column_variant"] = _column_variant(col.header)
+            if variant:
+                ctx["column_variant"] = variant
             conf = 0.6 if repeated else 0.9 if table_benchmark(col.header, "") else 0.8
             if col.index in inferred:
                 ctx["benchmark_inferred"] = inferred[col.index]

@@ -212,6 +212,7 @@ def _timing_hardware(s: str, emit: _Emitter, chips: tuple[Chip, ...] | None) -> 
         return
     mention = mentions[0]
     ctx = {"phase": "inference", "vendor": mention.chip.vendor, "rule": "hardware of the paper's timings"}
+    count_ctx = {**ctx, "chip": mention.chip.key, "device": "tpu_device" if mention.chip.kind == "tpu" else "gpu"}
     emit("chip_model", None, "chip", mention.start, mention.end, "sentence.chip_model", 0.5,
          value_text=mention.chip.key, context=ctx)
     for m in _COUNT_DEVICE_RE.finditer(s):
@@ -221,13 +222,11 @@ def _timing_hardware(s: str, emit: _Emitter, chips: tuple[Chip, ...] | None) -> 
             except ValueError:
                 return
             if 1 <= n <= 100000 and n == int(n):
-                emit("chip_count", n, "count", m.start(), m.end(), "sentence.chip_count", 0.5,
-                     context={**ctx, "chip": mention.chip.key, "device": "gpu" if mention.chip.kind != "tpu" else "tpu_device"})
+                emit("chip_count", n, "count", m.start(), m.end(), "sentence.chip_count", 0.5, context=count_ctx)
             return
     if _ONE_CHIP_RE.search(s[:mention.start]):
         emit("chip_count", 1.0, "count", mention.start, mention.end, "sentence.chip_count", 0.5,
-             context={**ctx, "chip": mention.chip.key, "device": "gpu" if mention.chip.kind != "tpu" else "tpu_device",
-                      "count_rule": "one chip: 'on a <chip>'"})
+             context={**count_ctx, "count_rule": "one chip: 'on a <chip>'"})
 
 
 def time_findings(s: str, emit: _Emitter) -> None:

@@ -217,12 +217,13 @@ def parse_row(line: Line, max_label_words: int = 8, max_label_chars: int = 70) -
     if label_words and label_words[0].text not in CHECK_MARKS:  # a row of marks only is an ablation grid
         marks = [(w.bbox[0], w.bbox[2]) for w in label_words[1:] if w.text in CHECK_MARKS]
         if marks:
-            label = re.sub(r"\s+[X✓✔√](?=\s|$)", "", label).strip()
+            label = _MARK_IN_LABEL_RE.sub("", label).strip()
     return Row(label, cells, line.text, line.bbox, marks)
 
 
 #: A check mark in a table's label columns: the row uses the setting its column names (``DD``).
 CHECK_MARKS = frozenset({"X", "✓", "✔", "√"})
+_MARK_IN_LABEL_RE = re.compile(r"\s+[" + "".join(sorted(CHECK_MARKS)) + r"](?=\s|$)")
 
 _MODEL_LIKE_RE = re.compile(r"[A-Za-z].*\d|[a-z][A-Z]|[A-Z]{2}")
 _NETWORK_RE = re.compile(r"[A-Za-z][A-Za-z]*-?\d{2,3}(?:[-\w]*)|Inception|Darknet|DarkNet|Hourglass", re.IGNORECASE)
@@ -329,13 +330,18 @@ def _is_prose(line: Line) -> bool:
 _SETTING_ONLY_RE = re.compile(r"^[\[\](){};:,.\d\s\-–=]+$")
 
 
+def _last_row(rows: list[Row | None]) -> Row | None:
+    """Given a table block's rows so far, return the last one with cells, or None."""
+    return next((r for r in reversed(rows) if r is not None and r.cells), None)
+
+
 def _is_group_label(line: Line, rows: list[Row | None]) -> bool:
     """Given a line inside a table block without numeric cells and the rows so far, return True
     when it is a group label printed once for the rows below it (VGG's ``C`` / ``D`` / ``E`` beside
     their three scale settings): one short word (at most 12 characters, a letter in it) set left of
     the previous row's first numeric cell."""
     t = line.text.strip()
-    prev = next((r for r in reversed(rows) if r is not None and r.cells), None)
+    prev = _last_row(rows)
     return (prev is not None and 0 < len(t) <= 12 and " " not in t and bool(re.search(r"[A-Za-z]", t))
             and line.bbox[2] <= prev.cells[0].bbox[0] and not _SECTION_RE.match(t))
 
@@ -346,7 +352,7 @@ def _long_label_row(line: Line, rows: list[Row | None]) -> Row | None:
     (same number, each overlapping its counterpart): a descriptive label such as ``Rescoring the
     baseline 1000-best with an ensemble of 5 reversed LSTMs 36.5`` (up to 14 words, 110
     characters). None otherwise."""
-    prev = next((r for r in reversed(rows) if r is not None and r.cells), None)
+    prev = _last_row(rows)
     if prev is None:
         return None
     row = parse_row(line, max_label_words=14, max_label_chars=110)
@@ -404,8 +410,8 @@ def find_tables(layout: PageLayout) -> list[Table]:
         last = i
         j = i + 1
         # "Single model" / "Ensemble" lines split a table into sections (SQuAD, WMT leaderboards)
-        above = [ln.text for ln in lines[max(0, i - 2):i] if _SECTION_RE.match(ln.text)]
-        section = _SECTION_RE.match(above[-1]).group(1) if above else None
+        above = [m.group(1) for ln in lines[max(0, i - 2):i] if (m := _SECTION_RE.match(ln.text))]
+        section = above[-1] if above else None
         sections: list[str | None] = [section]
         seen_section = False
         group: tuple[str, float] | None = None
@@ -426,8 +432,8 @@ def find_tables(layout: PageLayout) -> list[Table]:
                 last = j
             elif _is_group_label(lines[j], rows):
                 group = (lines[j].text.strip(), lines[j].bbox[2])
-            elif _SECTION_RE.match(lines[j].text):
-                section = _SECTION_RE.match(lines[j].text).group(1)
+            elif m := _SECTION_RE.match(lines[j].text):
+                section = m.group(1)
                 seen_section = True
             elif j - last > 2 or _is_prose(lines[j]) or CAPTION_RE.match(lines[j].text):
                 break
