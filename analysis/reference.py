@@ -91,8 +91,10 @@ def arxiv_id_from_link(link: str | None) -> str | None:
     return m.group(1) if m else None
 
 
-def _first_chip(row: dict[str, str]) -> tuple[str | None, float | None, float | None]:
-    """Return (chip model, count, FP32 peak FLOP/s per chip) of the first phase/chip type given."""
+def first_chip(row: dict[str, str]) -> tuple[str | None, float | None, float | None]:
+    """Given a reference CSV row (flat column name -> cell text), return (chip model, count, FP32
+    peak FLOP/s per chip) of the first phase (training, pre-training, fine-tuning) and chip type
+    (GPU, TPU, CPU) that names a model or a non-zero count; (None, None, None) when none does."""
     for ph in _PHASES:
         for chip in _CHIPS:
             model = (row.get(f"{ph}{chip}_model") or "").strip()
@@ -103,7 +105,9 @@ def _first_chip(row: dict[str, str]) -> tuple[str | None, float | None, float | 
     return None, None, None
 
 
-def _first_value(row: dict[str, str], suffix: str) -> float | None:
+def first_value(row: dict[str, str], suffix: str) -> float | None:
+    """Given a reference CSV row and a column suffix (``time_total_sec``, ``epochs``), return the
+    number of the first phase (training, pre-training, fine-tuning) that has one, else None."""
     for ph in _PHASES:
         v = parse_number(row.get(ph + suffix))
         if v is not None:
@@ -145,7 +149,7 @@ def read_reference_file(path: Path) -> list[dict[str, Any]]:
         flops = parse_number(row.get("flops"))
         multiadds = parse_number(row.get("multiadds"))
         ops = flops if flops is not None else (2.0 * multiadds if multiadds is not None else None)
-        chip_model, chip_count, peak = _first_chip(row)
+        chip_model, chip_count, peak = first_chip(row)
         year = parse_number(row.get("year"))
         for col, metric in metric_cols:
             score = parse_number(row.get(col))
@@ -167,9 +171,9 @@ def read_reference_file(path: Path) -> list[dict[str, Any]]:
                 "score": score,
                 "ops_per_forward_pass_flop": ops,
                 "parameters": parse_number(row.get("parameters")),
-                "epochs": _first_value(row, "epochs"),
-                "training_set_size": _first_value(row, "set_size"),
-                "training_time_s": _first_value(row, "time_total_sec"),
+                "epochs": first_value(row, "epochs"),
+                "training_set_size": first_value(row, "set_size"),
+                "training_time_s": first_value(row, "time_total_sec"),
                 "chip_model": chip_model,
                 "chip_count": chip_count,
                 "peak_flops_per_s": peak,

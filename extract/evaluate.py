@@ -93,8 +93,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from analysis.reference import METRIC_COLUMNS, REFERENCE_FILES
+from analysis.reference import (
+    METRIC_COLUMNS, REFERENCE_FILES, arxiv_id_from_link, first_chip, first_value, parse_number,
+)
 from extract.chips import find_chips, load_chips
+from extract.observations import compact  # noqa: F401 - also this module's public helper
 
 #: Fields evaluated, in report order.
 FIELDS: tuple[str, ...] = (
@@ -113,8 +116,6 @@ SCORE_TOL = 0.1
 #: Least name similarity for a pairing.
 MIN_SIMILARITY = 0.5
 # Reference file names and metric columns of the published data: one definition, in analysis.reference.
-_PHASES = ("training_", "pretraining_", "finetuning_")
-_ARXIV_RE = re.compile(r"arxiv\.org/(?:abs|pdf)/(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})", re.I)
 
 
 class EvaluationError(ValueError):
@@ -132,16 +133,6 @@ class RefRow:
     arxiv_id: str | None
     title: str | None
     values: dict[str, Any] = field(default_factory=dict)
-
-
-def _num(text: str | None) -> float | None:
-    if text is None:
-        return None
-    t = text.strip().replace(",", "")
-    try:
-        return float(t) if t else None
-    except ValueError:
-        return None
 
 
 def read_reference(folder: str | Path) -> list[RefRow]:
@@ -171,39 +162,21 @@ def read_reference(folder: str | Path) -> list[RefRow]:
             model = (row.get("name") or "").strip()
             if not model:
                 continue
-            link = row.get("paper_link") or ""
-            m = _ARXIV_RE.search(link)
-            r = RefRow(name, line, bench, model, m.group(1) if m else None, (row.get("title") or "").strip() or None)
-            scores = {METRIC_COLUMNS[c]: _num(row.get(c)) for c in header if c in METRIC_COLUMNS}
+            r = RefRow(name, line, bench, model, arxiv_id_from_link(row.get("paper_link")),
+                       (row.get("title") or "").strip() or None)
+            scores = {METRIC_COLUMNS[c]: parse_number(row.get(c)) for c in header if c in METRIC_COLUMNS}
             r.values["score"] = {k: v for k, v in scores.items() if v is not None}
-            flops, madds = _num(row.get("flops")), _num(row.get("multiadds"))
+            flops, madds = parse_number(row.get("flops")), parse_number(row.get("multiadds"))
             r.values["ops_per_forward_pass"] = flops if flops is not None else (2 * madds if madds is not None else None)
-            r.values["parameters"] = _num(row.get("parameters"))
-            r.values["chip_model"], r.values["chip_count"] = _first_chip(row)
-            r.values["training_time"] = _first(row, "time_total_sec")
-            r.values["epochs"] = _first(row, "epochs")
+            r.values["parameters"] = parse_number(row.get("parameters"))
+            # chip, time and epochs from the first phase that has them, read as the reference import reads them
+            r.values["chip_model"], r.values["chip_count"], _peak = first_chip(row)
+            r.values["training_time"] = first_value(row, "time_total_sec")
+            r.values["epochs"] = first_value(row, "epochs")
             out.append(r)
     if not found:
         raise EvaluationError(f"{folder} holds none of {sorted(REFERENCE_FILES)}")
     return out
-
-
-def _first(row: dict[str, str], suffix: str) -> float | None:
-    for ph in _PHASES:
-        v = _num(row.get(ph + suffix))
-        if v is not None:
-            return v
-    return None
-
-
-def _first_chip(row: dict[str, str]) -> tuple[str | None, float | None]:
-    for ph in _PHASES:
-        for chip in ("gpu", "tpu", "cpu"):
-            model = (row.get(f"{ph}{chip}_model") or "").strip()
-            amount = _num(row.get(f"{ph}{chip}_amount"))
-            if model or amount is not None:
-                return model or None, amount
-    return None, None
 
 
 def normalise_chip(text: str | None) -> str | None:
@@ -220,11 +193,6 @@ def normalise_chip(text: str | None) -> str | None:
     if found:
         return found[0].chip.key
     return re.sub(r"[^a-z0-9]+", "", text.lower()) or None
-
-
-def compact(text: str | None) -> str:
-    """Given text, return its lower-case letters and digits only."""
-    return re.sub(r"[^a-z0-9]+", "", (text or "").lower())
 
 
 _STOP = {"model", "models", "the", "with", "ours", "our", "net", "a", "of", "and", "w"}
@@ -700,11 +668,14 @@ def stated_in(text: str, fieldname: str, value: Any) -> bool:
 
 def mark_stated(ev: Evaluation, paths: dict[str, str]) -> None:
     """Given an evaluation and each paper's PDF path, add ``stated_in_pdf`` (True/False) to every
-    missed item (FN, FP+FN) of :data:`STATED_FIELDS`, read from the PDF's text layer with
-    pypdfium2 (a paper whose PDF is gone gets None), and fill ``ev.not_stated``: field -> number
+    missed item (FN, FP+FN) of :data:`STATED_FIELDS`, read from the PDF's text layer as extraction
+    reads it (:func:`extract.pipeline.page_texts`; a paper whose PDF is gone or unreadable gets
+    None), and fill ``ev.not_stated``: field -> number
     of missed reference values the paper's PDF does not state at all (another version of the
     paper, or a value the curators derived): misses no extraction of this PDF could avoid."""
     import pypdfium2 as pdfium
+
+    from extract.pipeline import page_texts
 
     texts: dict[str, str | None] = {}
     for it in ev.items:
@@ -717,7 +688,7 @@ def mark_stated(ev: Evaluation, paths: dict[str, str]) -> None:
             if path and Path(path).is_file():
                 try:
                     pdf = pdfium.PdfDocument(path)
-                    texts[pid] = "\n".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
+                    texts[pid] = "\n".join(page_texts(pdf)[0])
                     pdf.close()
                 except Exception:  # noqa: BLE001 - a diagnostic only: unknown, not an error
                     texts[pid] = None
@@ -744,7 +715,7 @@ def render(ev: Evaluation, console=None) -> None:
     for name in FIELDS:
         c, s = ev.lenient[name], ev.strict[name]
         t.add_row(name, str(c.tp), str(c.fp), str(c.fn), f(c.precision), f(c.recall), f(c.f1), str(s.fp), f(s.precision),
-                  str(ev.not_stated.get(name, 0)) if name in STATED_FIELDS and ev.not_stated is not None else "")
+                  str(ev.not_stated.get(name, 0)) if name in STATED_FIELDS else "")
     console.print(t)
     if ev.not_stated:
         console.print("FN not in PDF: missed reference values that the paper's PDF does not print at all "
