@@ -75,11 +75,8 @@ def register(app: typer.Typer) -> None:
 
         from analysis.history import latest_fits
 
-        con = _open(warehouse, read_only=True)
-        try:
+        with _open(warehouse, read_only=True) as con:
             rows = latest_fits(con, form=form, measure=measure, benchmark=benchmark)
-        finally:
-            con.close()
         if not rows:
             typer.echo("no fits match: run `compute-limits refit` first, or loosen --form/--measure/--benchmark")
             return
@@ -109,11 +106,8 @@ def register(app: typer.Typer) -> None:
 
         from analysis.history import fits_diff
 
-        con = _open(warehouse, read_only=True)
-        try:
+        with _open(warehouse, read_only=True) as con:
             changes = [c for c in fits_diff(con, include_unchanged_keys=all_keys) if form is None or c.model_form == form]
-        finally:
-            con.close()
         if not changes:
             typer.echo("no fits stored yet: run `compute-limits refit` first")
             return
@@ -184,11 +178,8 @@ def register(app: typer.Typer) -> None:
         targets = target or consts.targets.get(benchmark, {}).get(metric)
         if not targets:
             _fail(f"no target errors for {benchmark}/{metric} in {consts.path}: pass --target PERCENT")
-        con = _open(warehouse, read_only=True)
-        try:
+        with _open(warehouse, read_only=True) as con:
             obs = _observations(con, consts)
-        finally:
-            con.close()
         try:
             rows = do_extrapolate(obs, benchmark, metric, measure, list(targets), consts, form=form)
         except ValueError as exc:
@@ -232,11 +223,8 @@ def register(app: typer.Typer) -> None:
         from analysis.decompose import DecomposeError
         from analysis.decompose import decompose as do_decompose
 
-        con = _open(warehouse, read_only=True)
-        try:
+        with _open(warehouse, read_only=True) as con:
             obs = _observations(con, load_constants())
-        finally:
-            con.close()
         try:
             d = do_decompose(obs, benchmark, metric, from_model, to_model)
         except DecomposeError as exc:

@@ -35,11 +35,8 @@ def register(app: typer.Typer) -> None:
 
         if fmt not in FORMATS:
             _fail(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}")
-        con = _open(warehouse, read_only=True)
-        try:
+        with _open(warehouse, read_only=True) as con:
             df = assemble_observations(con, include_pending)
-        finally:
-            con.close()
         if fmt == "thompson2022":
             counts = export_thompson(df.to_dicts(), out)
             for name, n in counts.items():
