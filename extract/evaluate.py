@@ -296,8 +296,10 @@ def pair_by_scores(rrows: list[RefRow], orows: list[dict[str, Any]], r_used: dic
     multi-crop & dense eval.)`` or ``ShuffleNet v2 2x (ours, with SE)``. Such a row is paired with
     an unpaired observation row when (1) every score metric the two share agrees within the score
     tolerance and they share at least one, (2) the names share a distinctive word (two letters or
-    more, not a generic word such as ``model`` or ``single``) and (3) exactly one observation row
-    passes (1) and (2). The score field of such a pair agrees by construction; the pair is
+    more, not a generic word such as ``model`` or ``single``), or, without a shared word, they
+    share two or more score metrics that all agree (two independent values agreeing to 0.1 points:
+    AlexNet's paper never prints "AlexNet" and lists it as ``7 CNNs`` with top-1 and top-5), and
+    (3) exactly one observation row passes (1) and (2). The score field of such a pair agrees by construction; the pair is
     reported (``paired_by = "scores"``) so that name-paired and score-paired figures can be told
     apart, and its other fields (FLOPs, hardware, time) are compared as usual."""
     out: dict[int, int] = {}
@@ -312,7 +314,7 @@ def pair_by_scores(rrows: list[RefRow], orows: list[dict[str, Any]], r_used: dic
             shared = set(r.values["score"]) & {m for m, v in o["score"].items() if v is not None}
             if not shared or not all(_agree("score", r.values["score"][m], o["score"][m]) for m in shared):
                 continue
-            if _words(r.model_name) & _words(o["model_name"]):
+            if len(shared) >= 2 or _words(r.model_name) & _words(o["model_name"]):
                 cands.append(j)
         if len(cands) == 1:
             out[i] = cands[0]

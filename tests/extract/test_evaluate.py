@@ -100,6 +100,20 @@ def test_curator_names_pair_by_agreeing_scores_and_a_shared_word():
     assert ev.lenient["score"].fn == 1  # AlexNet stays a miss
 
 
+def test_two_agreeing_scores_pair_without_a_shared_word():
+    # AlexNet's paper never prints "AlexNet": its row is "7 CNNs", with both top-1 and top-5 agreeing
+    ref = [_ref("AlexNet", score={"top1": 63.3, "top5": 84.6}, chip_count=2.0)]
+    obs = [_obs("7 CNNs", "top1", 63.3, chip_count=2.0), _obs("7 CNNs", "top5", 84.6),
+           _obs("5 CNNs", "top1", 61.9), _obs("5 CNNs", "top5", 83.6)]
+    ev = evaluate(ref, obs, PAPERS)
+    assert ev.matched_rows == 1 and ev.matched_by_scores == 1
+    assert {(it["field"], it["metric"]): it["outcome"] for it in ev.items if it["reference_model"]} == {
+        ("score", "top1"): "TP", ("score", "top5"): "TP", ("chip_count", None): "TP"}
+    # one agreeing value of two shared metrics is not enough
+    obs_off = [_obs("7 CNNs", "top1", 63.3), _obs("7 CNNs", "top5", 85.0)]
+    assert evaluate(ref, obs_off, PAPERS).matched_rows == 0
+
+
 def test_score_pairing_needs_one_candidate():
     ref = [_ref("Net-A", score={"top1": 70.0})]
     obs = [_obs("Net A (x)", "top1", 70.0), _obs("Net A (y)", "top1", 70.05)]  # two agree: ambiguous
