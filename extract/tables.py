@@ -260,10 +260,11 @@ def compose_label(label_words: list[Word]) -> str:
 
 def _phrases(line: Line, gap: float = 0.45) -> list[tuple[str, float, float]]:
     """Given a header line, return its phrases ``(text, x0, x1)``: words closer than ``gap`` times
-    the word height (about a space)."""
+    the line's tallest word height (about a space; glyph boxes are tight, so a short word such as
+    ``with`` alone would give a gap below one space and split ``Refined with RL``)."""
     out: list[list] = []
+    h = max((w.bbox[3] - w.bbox[1] for w in line.words), default=0.0)
     for w in line.words:
-        h = w.bbox[3] - w.bbox[1]
         if out and w.bbox[0] - out[-1][2] < max(3.5, gap * h):
             out[-1][0] += " " + w.text
             out[-1][2] = max(out[-1][2], w.bbox[2])
