@@ -542,15 +542,20 @@ def evaluate(reference: list[RefRow], observations: list[dict[str, Any]], papers
                         for i, r in enumerate(rrows) for j, o in enumerate(orows)), reverse=True)
         r_used: dict[int, int] = {}
         o_used: set[int] = set()
-        for _tier, _rank, _score, sim, _negj, i, j in pairs:
-            if sim < MIN_SIMILARITY or i in r_used or j in o_used:
-                continue
-            r_used[i] = j
-            o_used.add(j)
-        by_scores = pair_by_scores(rrows, orows, r_used, o_used)
-        for i, j in by_scores.items():
-            r_used[i] = j
-            o_used.add(j)
+        # names that are equivalent or covered pair first; then agreeing scores; a name that is
+        # only similar (tier 0: "GNMT+RL" ~ "Refined with RL") is weaker evidence than agreeing
+        # scores with a shared word, so it pairs last
+        for weak in (False, True):
+            for tier, _rank, _score, sim, _negj, i, j in pairs:
+                if (tier == 0) != weak or sim < MIN_SIMILARITY or i in r_used or j in o_used:
+                    continue
+                r_used[i] = j
+                o_used.add(j)
+            if not weak:
+                by_scores = pair_by_scores(rrows, orows, r_used, o_used)
+                for i, j in by_scores.items():
+                    r_used[i] = j
+                    o_used.add(j)
         for i, r in enumerate(rrows):
             if i in r_used:
                 matched += 1

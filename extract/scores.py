@@ -13,7 +13,7 @@ import re
 
 from extract.layout import PageLayout
 from extract.models import Finding
-from extract.tables import Table, column_cells
+from extract.tables import Table, column_cells, transpose
 from extract.version import EXTRACTOR_VERSION
 
 _IMAGENET_RE = re.compile(r"ImageNet|ILSVRC|ILSRVC", re.IGNORECASE)
@@ -167,10 +167,14 @@ _OTHER_DATASET_RE = re.compile(
 )
 
 
+_WMT_OTHER_RE = re.compile(r"WMT\s*['’]?\s*(?:20)?(?:0\d|1[0-35-9]|2\d)\b", re.IGNORECASE)
+
+
 def paper_benchmarks(text: str) -> frozenset[str]:
     """Given a paper's body text (references left out), return the benchmarks it names, as
     evidence for tables whose caption names none (:func:`inferred_benchmark`): ``imagenet``
-    (ImageNet/ILSVRC), ``coco``, ``squad11`` (SQuAD named, SQuAD 2.0 never)."""
+    (ImageNet/ILSVRC), ``coco``, ``squad11`` (SQuAD named, SQuAD 2.0 never), ``wmt14`` (WMT'14 or
+    newstest2014 named, no other WMT edition such as WMT'16)."""
     found = set()
     if _IMAGENET_RE.search(text):
         found.add("imagenet")
@@ -178,6 +182,8 @@ def paper_benchmarks(text: str) -> frozenset[str]:
         found.add("coco")
     if _SQUAD_RE.search(text) and not _SQUAD2_RE.search(text):
         found.add("squad11")
+    if _WMT14_RE.search(text) and not _WMT_OTHER_RE.search(text):
+        found.add("wmt14")
     return frozenset(found)
 
 
@@ -201,7 +207,9 @@ def inferred_benchmark(table: Table, col_header: str, benchmarks: frozenset[str]
     * ``coco``: an ``AP`` column beside ``AP50``/``AP75`` and ``APS``/``APM``/``APL`` columns
       (COCO's box metric set; keypoint AP has no ``APS``), the paper names COCO;
     * ``squad11``: ``EM`` and ``F1`` columns (SQuAD's pair), the paper names SQuAD and never
-      SQuAD 2.0.
+      SQuAD 2.0;
+    * ``wmt14``: the caption or header says ``WMT`` without a year (``test BLEU scores ... on WMT
+      En→Fr and En→De``) and the paper's only WMT edition is 2014.
 
     Never when no caption was found, when the caption or header names another dataset (CIFAR,
     VOC, TriviaQA ...) or another task (localisation, detection for ImageNet; masks, keypoints for
@@ -221,6 +229,8 @@ def inferred_benchmark(table: Table, col_header: str, benchmarks: frozenset[str]
     if "squad11" in benchmarks and re.search(r"\bEM\b|\bF1\b", col_header):
         if any(re.search(r"\bEM\b", h) for h in headers) and any(re.search(r"\bF1\b", h) for h in headers):
             return "squad11", "EM and F1 columns in a paper that names SQuAD (never SQuAD 2.0)"
+    if "wmt14" in benchmarks and re.search(r"\bWMT\b(?!\s*['’]?\s*\d)", ctx):
+        return "wmt14", "WMT named without a year in a paper whose only WMT edition is WMT'14"
     return None
 
 
@@ -249,6 +259,31 @@ def _imagenet_caption_ok(caption: str, col_header: str) -> bool:
 _NOT_A_MODEL_RE = re.compile(r"^(?:human(?:\s+performance|\s+level)?\b|oracle\b|random(?:\s+guess(?:ing)?|\s+baseline)?$|chance\b)", re.IGNORECASE)
 
 
+_ROW_BENCHMARK_RES = (_IMAGENET_RE, _COCO_RE, _SQUAD_RE, _CONLL_RE, _EN_DE_RE, _EN_FR_RE)
+
+
+def benchmark_rowed(table: Table) -> bool:
+    """Given a table, return True when it is printed transposed: every row label is a short
+    benchmark name (``ImageNet``, ``COCO``, ``SQuAD``, ``CoNLL-2003``, ``En→De``, ``En-Fr``; four
+    words at most) and every column header is a non-empty name that names no benchmark and no
+    measure (``Trained with log-likelihood  Refined with RL``). Such a table's rows are
+    benchmarks and its columns models: :func:`table_scores` reads it through
+    :func:`extract.tables.transpose`."""
+    if not table.rows or not table.columns:
+        return False
+    for row in table.rows:
+        label = clean_label(row.label)
+        if not label or len(label.split()) > 4 or not any(rx.search(label) for rx in _ROW_BENCHMARK_RES):
+            return False
+    for col in table.columns:
+        h = col.header.strip()
+        if (not h or any(rx.search(h) for rx in _ROW_BENCHMARK_RES) or _NOT_SCORE_RE.search(h)
+                or _TOPK_RE.search(h) or _ERR_RE.search(h) or _ACC_RE.search(h)
+                or re.search(r"\b(?:BLEU|EM|F1|m?AP\w*|dev|test|val\w*)\b", h, re.IGNORECASE)):
+            return False
+    return True
+
+
 def table_scores(table: Table, extractor: str = "table.score",
                  benchmarks: frozenset[str] = frozenset()) -> list[Finding]:
     """Given a :class:`Table`, return score findings for cells whose benchmark and metric are clear.
@@ -260,6 +295,8 @@ def table_scores(table: Table, extractor: str = "table.score",
     table_ctx = f"{table.caption} {table.header}"
     if _REVERSE_RE.search(table_ctx) and not (_EN_DE_RE.search(table_ctx) or _EN_FR_RE.search(table_ctx)):
         return out
+    if benchmark_rowed(table):
+        table = transpose(table)
     picked: list = []
     inferred: dict[int, str] = {}
     for col in table.columns:

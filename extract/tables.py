@@ -105,6 +105,28 @@ def column_cells(table: "Table", col_index: int):
                 yield row, cell
 
 
+def transpose(table: Table) -> Table:
+    """Given a table, return it with rows and columns swapped: each column becomes a row labelled
+    with the column's header, each row a column headed by the row's label (GNMT's Table 6 lists
+    datasets ``En→Fr`` / ``En→De`` down the side and models ``Trained with log-likelihood`` /
+    ``Refined with RL`` across). Cells keep text, value, suffix and bbox; a transposed row's
+    ``text`` is the original rows' texts joined with `` | `` (the printed source of its values).
+    Caption, header and page are kept; rows without cells are dropped."""
+    cols: list[Column] = []
+    for i, row in enumerate(table.rows):
+        x0, x1 = row.bbox[1], row.bbox[3]  # a transposed column spans the original row's height
+        cols.append(Column(i, x0, x1, row.label))
+    rows: list[Row] = []
+    for col in table.columns:
+        cells = [Cell(c.text, c.value, c.suffix, c.bbox, i)
+                 for i, row in enumerate(table.rows) for c in row.cells if c.col == col.index]
+        if not cells:
+            continue
+        text = " | ".join(row.text for row in table.rows)
+        rows.append(Row(col.header, cells, text, union_boxes([c.bbox for c in cells])))
+    return Table(table.page, table.caption, table.header, table.label_header, cols, rows, table.bbox)
+
+
 def parse_cell(text: str) -> tuple[float | None, str] | None:
     """Given a word, return ``(value, suffix)`` if it is a numeric cell, ``(None, "")`` for a
     placeholder (``-``, ``N/A``), else None.
