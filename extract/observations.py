@@ -539,10 +539,26 @@ def _link_paper_values(rows: list[_Row], fs: list[dict[str, Any]]) -> None:
                     if f["_ctx"].get("phase") == "inference":
                         reason = "paper-level statement of the hardware its timings ran on (no training hardware stated)"
                     usable.append((f, reason))
+            if not usable and kind == "chip_model":
+                usable = _only_chip_elsewhere(cands)
             if not usable:
                 continue
             usable.sort(key=lambda fr: _statement_rank(fr[0], row, kinds_in_sentence))
             row.values[kind] = usable[0]
+
+
+def _only_chip_elsewhere(cands: list[dict[str, Any]]) -> list[tuple[dict[str, Any], str]]:
+    """Given a row's chip-model candidate statements, none of which applies to the row because
+    each names another of the paper's benchmarks (``On WMT En→Fr, it takes around 6 days to train
+    a basic model using 96 NVIDIA K80 GPUs``, for an En→De row), return them with a reason when
+    they all name one chip model: a paper's models are trained on its one kind of hardware, so the
+    chip model carries over; the count and the time, stated for that benchmark's run, do not.
+    Statements about a small side dataset never do (:func:`_applies`). [] otherwise."""
+    usable = [f for f in cands if f["_ctx"].get("dataset") != "small"]
+    if not usable or len({f.get("value_text") for f in usable}) != 1:
+        return []
+    reason = "the paper's only chip model, stated for another of its benchmarks"
+    return [(f, reason) for f in usable]
 
 
 def _training_first(kind: str, cands: list[dict[str, Any]], stmts: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -81,6 +81,28 @@ def test_size_word_splits_paper_statements():
     assert by["Transformer (big)"]["training_time_s"] == 302400.0
 
 
+def test_chip_model_stated_for_one_benchmark_carries_over_but_not_count_or_time():
+    stmt = "On WMT En→Fr, it takes around 6 days to train a basic model using 96 NVIDIA K80 GPUs."
+    findings = [
+        _f("fr", "score", 39.92, model_label="GNMT", benchmark="wmt14_en_fr", metric="bleu", source_text="GNMT 39.92"),
+        _f("de", "score", 24.6, model_label="GNMT", benchmark="wmt14_en_de", metric="bleu", source_text="GNMT 24.60"),
+        _f("m", "chip_model", None, value_text="nvidia-tesla-k80", unit=None, source_text=stmt),
+        _f("n", "chip_count", 96.0, unit=None, source_text=stmt),
+        _f("t", "training_time", 518400.0, unit="s", source_text=stmt),
+    ]
+    by = {r["benchmark"]: r for r in assemble(findings, PAPERS)}
+    assert (by["wmt14_en_fr"]["chip_model"], by["wmt14_en_fr"]["chip_count"]) == ("nvidia-tesla-k80", 96.0)
+    de = by["wmt14_en_de"]
+    assert (de["chip_model"], de["chip_count"], de["training_time_s"]) == ("nvidia-tesla-k80", None, None)
+    # two chip models, each stated for its own benchmark: neither crosses over
+    # two chip models stated for En→Fr runs: which one En→De used is unknown, neither crosses over
+    findings[2:] = [_f("m", "chip_model", None, value_text="nvidia-tesla-k80", unit=None, source_text=stmt),
+                    _f("m2", "chip_model", None, value_text="nvidia-tesla-p100", unit=None,
+                       source_text="On WMT En→Fr we fine-tune on 8 NVIDIA P100 GPUs.")]
+    by = {r["benchmark"]: r for r in assemble(findings, PAPERS)}
+    assert by["wmt14_en_de"]["chip_model"] is None
+
+
 def test_reviews_reject_correct_and_pending():
     findings = [_f("s1", "score", 78.0, model_label="ResNet-152", benchmark="imagenet", metric="top1"),
                 _f("c1", "chip_count", 8.0, unit="count")]

@@ -10,7 +10,7 @@ import pytest
 from extract.chips import find_chips
 from extract.evaluate import name_similarity
 from extract.observations import assemble, glued_plus, model_key, score_split
-from extract.scores import inferred_benchmark, paper_benchmarks, table_scores
+from extract.scores import benchmark_rowed, inferred_benchmark, paper_benchmarks, table_scores
 from extract.sentences import _Emitter, hardware_findings
 from extract.tables import Cell, Column, Row, Table
 
@@ -187,6 +187,26 @@ def test_paper_benchmarks():
     assert paper_benchmarks("We evaluate on ImageNet and MS COCO.") == frozenset({"imagenet", "coco"})
     assert paper_benchmarks("SQuAD v1.1 and SQuAD 2.0") == frozenset()
     assert paper_benchmarks("the SQuAD dataset") == frozenset({"squad11"})
+    assert paper_benchmarks("WMT'14 En→De; dev set newstest2013") == frozenset({"wmt14"})
+    assert paper_benchmarks("WMT'14 and WMT'16 En→De") == frozenset()  # two editions: a bare "WMT" is ambiguous
+
+
+def test_transposed_table_reads_models_across():
+    # benchmarks down the side, models across, "WMT" without a year (GNMT Table 6)
+    t = _table("Table 6: Single model test BLEU scores, averaged over 8 runs, on WMT En→Fr and En→De",
+               "Dataset Trained with log-likelihood Refined with RL", ["Trained with log-likelihood", "Refined with RL"],
+               [("En→Fr", ["38.95", "39.92"]), ("En→De", ["24.67", "24.60"])])
+    fs = table_scores(t, benchmarks=frozenset({"wmt14"}))
+    assert sorted((f.model_label, f.benchmark, f.value) for f in fs) == [
+        ("Refined with RL", "wmt14_en_de", 24.6), ("Refined with RL", "wmt14_en_fr", 39.92),
+        ("Trained with log-likelihood", "wmt14_en_de", 24.67), ("Trained with log-likelihood", "wmt14_en_fr", 38.95)]
+    assert all(f.confidence == 0.6 and "WMT'14" in f.context["benchmark_inferred"] for f in fs)
+    assert table_scores(t) == []  # the paper names no WMT'14: the bare "WMT" decides nothing
+    # a table whose columns are measures is not transposed, even with benchmark-named rows
+    m = _table("Table 2: BLEU on WMT 2014", "Dataset BLEU Params", ["BLEU", "Params"], [("En→De", ["28.4", "213"])])
+    assert benchmark_rowed(t) and not benchmark_rowed(m)
+    models = _table("Table 2: BLEU on WMT 2014 En→De", "Model base big", ["base", "big"], [("Transformer", ["27.3", "28.4"])])
+    assert not benchmark_rowed(models)  # row labels are models
 
 
 def test_coco_metric_set_infers_coco():

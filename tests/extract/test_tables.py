@@ -217,3 +217,13 @@ def test_check_mark_names_the_setting_of_its_column(corpus_dir: Path) -> None:
     assert [r.label for r in t4.rows][:2] == ["ResNet-50", "ResNet-50 + DD"]
     got = {f.model_label: f.value for f in table_scores(t4)}
     assert got["ResNet-50 + DD"] == 37.9 and got["ResNet-50"] == 37.1
+
+
+def test_transposed_gnmt_table_with_spaced_header_words(corpus_dir: Path) -> None:
+    # GNMT Table 6: datasets down the side, models across; header words set 4 pt apart
+    t6 = next(t for t in find_tables(_layout_of(corpus_dir, "1609.08144v2.pdf", 17)) if t.caption.startswith("Table 6"))
+    assert [c.header for c in t6.columns] == ["Trained with log-likelihood", "Refined with RL"]
+    assert t6.label_header == "Dataset"
+    got = {(f.model_label, f.benchmark): f.value for f in table_scores(t6, benchmarks=frozenset({"wmt14"}))}
+    assert got == {("Trained with log-likelihood", "wmt14_en_fr"): 38.95, ("Refined with RL", "wmt14_en_fr"): 39.92,
+                   ("Trained with log-likelihood", "wmt14_en_de"): 24.67, ("Refined with RL", "wmt14_en_de"): 24.6}
