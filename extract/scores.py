@@ -13,7 +13,7 @@ import re
 
 from extract.layout import PageLayout
 from extract.models import Finding
-from extract.tables import Table, column_cells, transpose
+from extract.tables import CAPTION_RE, Table, column_cells, transpose
 from extract.version import EXTRACTOR_VERSION
 
 _IMAGENET_RE = re.compile(r"ImageNet|ILSVRC|ILSRVC", re.IGNORECASE)
@@ -34,7 +34,7 @@ _REVERSE_RE = re.compile(r"\b(?:DE|FR)\s*[-–→>]\s*EN\b|German[\s\-–]*(?:to
 _TOPK_RE = re.compile(r"top[\s\-]?([15])\b|@([15])\b|\bT([15])\b", re.IGNORECASE)
 _ERR_RE = re.compile(r"\berr(?:or)?s?\b|err\.", re.IGNORECASE)
 _ACC_RE = re.compile(r"\bacc(?:uracy)?\b|acc\.", re.IGNORECASE)
-_AP_TOKEN_RE = re.compile(r"^(?:m?AP|APbb|AP\^?bb|APbbox|AP\^?bbox|APbox|AP\^?box|box\s*AP|bbox\s*AP|AP\s*\[?\.?50?:\.?95\]?|AP@\[?\.5\s*[:,]\s*\.95\]?)$")
+_AP_TOKEN_RE = re.compile(r"^(?:m{0,2}AP|APbb|AP\^?bb|APbbox|AP\^?bbox|APbox|AP\^?box|box\s*AP|bbox\s*AP|AP\s*\[?\.?50?:\.?95\]?|AP@\[?\.5\s*[:,]\s*\.95\]?)$")
 _AP_OTHER_RE = re.compile(r"AP\s*_?\^?(?:50|75|S|M|L|s|m|l|\d)|AP\w*\s+(?:50|75|S|M|L)\b|\bAR\b|mask|segm|keypoint|AP\^?mk|APmask|\bPQ\b", re.IGNORECASE)
 #: A caption about masks, segmentation or keypoints, not boxes ("Mask R-CNN" names a detector).
 _MASK_TASK_RE = re.compile(r"\bmask(?![\s\-]*R-?CNN)|segmentation|keypoint|instance seg", re.IGNORECASE)
@@ -284,6 +284,19 @@ def benchmark_rowed(table: Table) -> bool:
     return True
 
 
+_SENTENCE_END_RE = re.compile(r"(?<![A-Z])[.:;](?:\s+(?=[A-Z(])|$)")
+
+
+def caption_head(caption: str) -> str:
+    """Given a table caption, return its first sentence without the ``Table N.`` label (``Detection
+    results on COCO 2015 test-dev``): what the table is about. The sentences after it are legends
+    and notes (``S: regularize with segmentation labels``), which name the methods' ingredients,
+    not the task the numbers measure."""
+    body = CAPTION_RE.sub("", caption, count=1).strip()
+    m = _SENTENCE_END_RE.search(body)
+    return body[:m.start()] if m else body
+
+
 def table_scores(table: Table, extractor: str = "table.score",
                  benchmarks: frozenset[str] = frozenset()) -> list[Finding]:
     """Given a :class:`Table`, return score findings for cells whose benchmark and metric are clear.
@@ -322,7 +335,7 @@ def table_scores(table: Table, extractor: str = "table.score",
                           # "mAP" over "@.5  @[.5, .95]" columns (ResNet Table 9)
                           or (re.search(r"@\s*\[\s*0?\.5\s*[,:]\s*0?\.95\s*\]", h) and re.search(r"\bm?AP\b", table.header))
                           ) and not re.search(r"Area|Recall", h)
-            if (any(_AP_TOKEN_RE.match(t) for t in tokens) or coco_style) and not _MASK_TASK_RE.search(table.caption):
+            if (any(_AP_TOKEN_RE.match(t) for t in tokens) or coco_style) and not _MASK_TASK_RE.search(caption_head(table.caption)):
                 cand.append(("coco", "box_ap", False))
         if "squad11" in bms:
             if re.search(r"\bEM\b|exact match", h, re.I) and not re.search(r"\bF1\b", h):

@@ -47,13 +47,16 @@ class Cell:
 @dataclass
 class Row:
     """A data row: ``label`` (words before the numeric cells, citations kept), ``cells``, the
-    whole line's ``text`` and ``bbox``."""
+    whole line's ``text`` and ``bbox``; ``marks``: x-ranges of check marks among the label words;
+    ``dropped``: label-column phrases :func:`compose_label` left out (settings columns such as
+    ``9 × 9 search``), used to tell apart rows whose labels are the same."""
 
     label: str
     cells: list[Cell]
     text: str
     bbox: Box
     marks: list[tuple[float, float]] = field(default_factory=list)
+    dropped: str = ""  # label-column text left out of the label (settings: "9 × 9 search")
 
 
 @dataclass
@@ -229,7 +232,7 @@ def parse_row(line: Line, max_label_words: int = 8, max_label_chars: int = 70) -
     if not cells or all(c.value is None for c in cells):
         return None
     label_words = words[:first]
-    label = compose_label(label_words)
+    label, dropped = compose_label_parts(label_words)
     if len(label_words) > max_label_words or len(label) > max_label_chars or label.endswith((",", ";")):
         return None
     if label_words and re.search(r"\b(?:is|are|was|were|of|the|by|with|and|to|than|from|at|in)$", label):
@@ -237,15 +240,18 @@ def parse_row(line: Line, max_label_words: int = 8, max_label_chars: int = 70) -
     cells.reverse()
     marks: list[tuple[float, float]] = []
     if label_words and label_words[0].text not in CHECK_MARKS:  # a row of marks only is an ablation grid
-        marks = [(w.bbox[0], w.bbox[2]) for w in label_words[1:] if w.text in CHECK_MARKS]
+        for w in label_words[1:]:
+            if w.text and set(w.text) <= CHECK_MARKS:  # "XX": two marks set without a gap
+                step = (w.bbox[2] - w.bbox[0]) / len(w.text)
+                marks.extend((w.bbox[0] + i * step, w.bbox[0] + (i + 1) * step) for i in range(len(w.text)))
         if marks:
             label = _MARK_IN_LABEL_RE.sub("", label).strip()
-    return Row(label, cells, line.text, line.bbox, marks)
+    return Row(label, cells, line.text, line.bbox, marks, dropped)
 
 
 #: A check mark in a table's label columns: the row uses the setting its column names (``DD``).
 CHECK_MARKS = frozenset({"X", "✓", "✔", "√"})
-_MARK_IN_LABEL_RE = re.compile(r"\s+[" + "".join(sorted(CHECK_MARKS)) + r"](?=\s|$)")
+_MARK_IN_LABEL_RE = re.compile(r"\s+[" + "".join(sorted(CHECK_MARKS)) + r"]+(?=\s|$)")
 
 _MODEL_LIKE_RE = re.compile(r"[A-Za-z].*\d|[a-z][A-Z]|[A-Z]{2}")
 _NETWORK_RE = re.compile(r"[A-Za-z][A-Za-z]*-?\d{2,3}(?:[-\w]*)|Inception|Darknet|DarkNet|Hourglass", re.IGNORECASE)
@@ -253,6 +259,12 @@ _SPLIT_RE = re.compile(r"^(?:train|trainval|val|test|minival|test-dev|train\+val
 
 
 def compose_label(label_words: list[Word]) -> str:
+    """Given the words left of a row's numeric cells, return the row label (see
+    :func:`compose_label_parts`)."""
+    return compose_label_parts(label_words)[0]
+
+
+def compose_label_parts(label_words: list[Word]) -> tuple[str, str]:
     """Given the words left of a row's numeric cells, return the row label.
 
     Words closer than a column gap (``max(5 pt, 0.6 x word height)``) form one phrase. With one
@@ -260,10 +272,11 @@ def compose_label(label_words: list[Word]) -> str:
     backbone: ``SSD512  trainval35k  VGG-16``), the label is the first phrase that looks like a
     model name (letters with a digit or an inner capital), followed by the other phrases that
     name a network, in brackets (``SSD512 (VGG-16)``); data-split phrases (``trainval35k``) are
-    left out. The full line stays in :attr:`Row.text`.
+    left out. The full line stays in :attr:`Row.text`. Returns ``(label, dropped)``, ``dropped``
+    being the left-out phrases joined by spaces (data splits excepted; "" when none).
     """
     if not label_words:
-        return ""
+        return "", ""
     phrases: list[list[Word]] = [[label_words[0]]]
     for w in label_words[1:]:
         prev = phrases[-1][-1]
@@ -274,10 +287,12 @@ def compose_label(label_words: list[Word]) -> str:
             phrases[-1].append(w)
     texts = [" ".join(w.text for w in ph) for ph in phrases]
     if len(texts) == 1:
-        return texts[0]
+        return texts[0], ""
     main = next((i for i, t in enumerate(texts) if _MODEL_LIKE_RE.search(t) and not _SPLIT_RE.match(t)), 0)
     extras = [t for i, t in enumerate(texts) if i != main and _NETWORK_RE.search(t) and not _SPLIT_RE.match(t)]
-    return texts[main] + "".join(f" ({t})" for t in extras)
+    dropped = [t for i, t in enumerate(texts) if i != main and t not in extras and not _SPLIT_RE.match(t)
+               and not set(t.replace(" ", "")) <= CHECK_MARKS]
+    return texts[main] + "".join(f" ({t})" for t in extras), " ".join(dropped)
 
 
 def _phrases(line: Line, gap: float = 0.45) -> list[tuple[str, float, float]]:
@@ -554,14 +569,51 @@ def _assemble(layout: PageLayout, start: int, last: int, rows: list[Row]) -> Tab
                     hits = [min(near)[1]]
             if hits:
                 col.header = (col.header + " " + " ".join(hits)).strip()
-    label_titles = [(t, a, b) for ln in header_lines for t, a, b in _phrases(ln) if b < cols[0].x0 - 2]
+    label_titles = mark_titles(header_lines, [m for r in rows for m in r.marks], cols[0].x0 - 2)
     for row in rows:
         for a, b in row.marks:
             # "ResNet-50  X  37.9" under "backbone  DD  AP": the row is ResNet-50 with DD
-            over = [t for t, ta, tb in label_titles if ta <= b + 2 and tb >= a - 2]
-            row.label = f"{row.label} + {over[0]}" if over else f"{row.label} (✓)"
+            over = sorted((abs((ta + tb) - (a + b)), t) for t, ta, tb in label_titles if ta <= b + 2 and tb >= a - 2)
+            row.label = f"{row.label} + {over[0][1]}" if over else f"{row.label} (✓)"  # the nearest title
+    tell_apart(rows)
     bbox = union_boxes([block] + [ln.bbox for ln in header_lines])
     return Table(layout.page, caption, " ".join(ln.text for ln in header_lines), " ".join(label_parts), cols, rows, bbox)
+
+
+def mark_titles(header_lines: list[Line], marks: list[tuple[float, float]], right: float) -> list[tuple[str, float, float]]:
+    """Given a table's header lines, the x-ranges of the check marks in its rows and the x where
+    its numeric columns start, return the titles ``(text, x0, x1)`` over the label columns: the
+    header phrases left of ``right``, a phrase split into its words when two or more of its words
+    stand over marks (``R S W D`` set tightly over four check-mark columns is four titles, so
+    ``ION  X  X`` reads ``ION + S + W``, not ``ION + R S W D``)."""
+    def over_mark(a: float, b: float) -> bool:
+        return any(a <= mb + 2 and b >= ma - 2 for ma, mb in marks)
+
+    out: list[tuple[str, float, float]] = []
+    for ln in header_lines:
+        for t, a, b in _phrases(ln):
+            if b >= right:
+                continue
+            words = [w for w in ln.words if w.bbox[0] >= a - 0.5 and w.bbox[2] <= b + 0.5]
+            if sum(over_mark(w.bbox[0], w.bbox[2]) for w in words) >= 2:
+                out.extend((w.text, w.bbox[0], w.bbox[2]) for w in words)
+            else:
+                out.append((t, a, b))
+    return out
+
+
+def tell_apart(rows: list[Row]) -> None:
+    """Given a table's rows, append to each label shared by several rows the phrases its row's
+    label column left out (:attr:`Row.dropped`), in brackets: MetaAnchor's ``MetaAnchor (ours)``
+    trained with ``3 × 3`` anchors and ``MetaAnchor (ours)  9 × 9  search`` become ``MetaAnchor
+    (ours)`` and ``MetaAnchor (ours) (9 × 9 search)``. Labels stay as they are where no row of
+    the group left anything out."""
+    seen: dict[str, int] = {}
+    for row in rows:
+        seen[row.label] = seen.get(row.label, 0) + 1
+    for row in rows:
+        if seen[row.label] > 1 and row.dropped:
+            row.label = f"{row.label} ({row.dropped})"
 
 
 def join_open_brackets(phrases: list[tuple[str, float, float]]) -> list[tuple[str, float, float]]:

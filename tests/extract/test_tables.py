@@ -227,3 +227,30 @@ def test_transposed_gnmt_table_with_spaced_header_words(corpus_dir: Path) -> Non
     got = {(f.model_label, f.benchmark): f.value for f in table_scores(t6, benchmarks=frozenset({"wmt14"}))}
     assert got == {("Trained with log-likelihood", "wmt14_en_fr"): 38.95, ("Refined with RL", "wmt14_en_fr"): 39.92,
                    ("Trained with log-likelihood", "wmt14_en_de"): 24.67, ("Refined with RL", "wmt14_en_de"): 24.6}
+
+
+def test_caption_legend_and_glued_check_marks(corpus_dir: Path) -> None:
+    # ION Table 3: "Detection results on COCO 2015 test-dev. Legend: ... S: regularize with
+    # segmentation labels": the legend does not make it a segmentation table; "XX" is two marks
+    t3 = next(t for t in find_tables(_layout_of(corpus_dir, "1512.04143v1.pdf", 5)) if t.caption.startswith("Table 3"))
+    got = {f.model_label: f.value for f in table_scores(t3) if f.metric == "box_ap"}
+    assert got == {"FRCN": 20.5, "FRCN* + W": 20.0, "ION [ours] + R": 23.0, "ION [ours] + R + D": 23.6,
+                   "ION [ours] + R + S + D": 24.9, "ION comp.† + R + S + W + D": 31.2, "ION post.† + R + S + W + D": 33.1}
+
+
+def test_mmap_column_and_same_labels_told_apart(corpus_dir: Path) -> None:
+    # MetaAnchor Table 6: COCO's metric printed "mmAP (%)"; two "MetaAnchor (ours)" rows differ by
+    # the anchor settings in the label columns
+    t6 = next(t for t in find_tables(_layout_of(corpus_dir, "1807.00980v1.pdf", 8)) if t.caption.startswith("Table 6"))
+    got = {f.model_label: f.value for f in table_scores(t6)}
+    assert got["MetaAnchor (ours)"] == 36.8 and got["MetaAnchor (ours) (9 × 9 search)"] == 37.5
+    assert got["MetaAnchor (ours, data-dependent)"] == 37.9
+
+
+def test_caption_head() -> None:
+    from extract.scores import caption_head
+
+    assert caption_head("Table 3. Detection results on COCO 2015 test-dev. Legend: S: regularize with segmentation labels") == \
+        "Detection results on COCO 2015 test-dev"
+    assert caption_head("Table 1: Instance segmentation mask AP on COCO test-dev.") == "Instance segmentation mask AP on COCO test-dev"
+    assert caption_head("Table 6: Results on COCO-full") == "Results on COCO-full"
