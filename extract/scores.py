@@ -167,6 +167,11 @@ _OTHER_DATASET_RE = re.compile(
 )
 
 
+#: Column words of CoNLL-2003 measures other than F1 (precision, recall, accuracy, speed ...).
+_NOT_F1_RE = re.compile(r"\b(?:P|R|Prec\w*|Rec\w*|Acc\w*|dev|time|speed|tokens?|sentences?|#)\b|%", re.IGNORECASE)
+#: NER datasets other than CoNLL-2003 English.
+_NER_OTHER_RE = re.compile(r"OntoNotes|\bMUC\b|WNUT|BC5CDR|NCBI|JNLPBA|GENIA|i2b2|Weibo|MSRA|WikiNER|"
+                           r"CoNLL[\s\-'’]*(?:20)?02\b|Spanish|Dutch|German NER", re.IGNORECASE)
 _WMT_OTHER_RE = re.compile(r"WMT\s*['’]?\s*(?:20)?(?:0\d|1[0-35-9]|2\d)\b", re.IGNORECASE)
 
 
@@ -174,7 +179,8 @@ def paper_benchmarks(text: str) -> frozenset[str]:
     """Given a paper's body text (references left out), return the benchmarks it names, as
     evidence for tables whose caption names none (:func:`inferred_benchmark`): ``imagenet``
     (ImageNet/ILSVRC), ``coco``, ``squad11`` (SQuAD named, SQuAD 2.0 never), ``wmt14`` (WMT'14 or
-    newstest2014 named, no other WMT edition such as WMT'16)."""
+    newstest2014 named, no other WMT edition such as WMT'16), ``conll2003`` (CoNLL-2003 named, no
+    other NER dataset such as OntoNotes or CoNLL-2002)."""
     found = set()
     if _IMAGENET_RE.search(text):
         found.add("imagenet")
@@ -184,6 +190,8 @@ def paper_benchmarks(text: str) -> frozenset[str]:
         found.add("squad11")
     if _WMT14_RE.search(text) and not _WMT_OTHER_RE.search(text):
         found.add("wmt14")
+    if _CONLL_RE.search(text) and not _NER_OTHER_RE.search(text):
+        found.add("conll2003")
     return frozenset(found)
 
 
@@ -208,6 +216,8 @@ def inferred_benchmark(table: Table, col_header: str, benchmarks: frozenset[str]
       (COCO's box metric set; keypoint AP has no ``APS``), the paper names COCO;
     * ``squad11``: ``EM`` and ``F1`` columns (SQuAD's pair), the paper names SQuAD and never
       SQuAD 2.0;
+    * ``conll2003``: an F1 column (or the one column of a table whose caption says F1) of a
+      table about NER, the paper's only NER dataset being CoNLL-2003;
     * ``wmt14``: the caption or header says ``WMT`` without a year (``test BLEU scores ... on WMT
       En→Fr and En→De``) and the paper's only WMT edition is 2014.
 
@@ -229,6 +239,10 @@ def inferred_benchmark(table: Table, col_header: str, benchmarks: frozenset[str]
     if "squad11" in benchmarks and re.search(r"\bEM\b|\bF1\b", col_header):
         if any(re.search(r"\bEM\b", h) for h in headers) and any(re.search(r"\bF1\b", h) for h in headers):
             return "squad11", "EM and F1 columns in a paper that names SQuAD (never SQuAD 2.0)"
+    if ("conll2003" in benchmarks and re.search(r"\bNER\b|named[\s\-]entit", ctx, re.IGNORECASE)
+            and (re.search(r"\bF1\b|F-?score|F-measure", col_header, re.IGNORECASE)
+                 or (len(table.columns) == 1 and re.search(r"\bF1\b|F-?score|F-measure", ctx, re.IGNORECASE)))):
+        return "conll2003", "an F1 column of an NER table in a paper whose only NER dataset is CoNLL-2003"
     if "wmt14" in benchmarks and re.search(r"\bWMT\b(?!\s*['’]?\s*\d)", ctx):
         return "wmt14", "WMT named without a year in a paper whose only WMT edition is WMT'14"
     return None
@@ -255,8 +269,10 @@ def _imagenet_caption_ok(caption: str, col_header: str) -> bool:
     return any(_IMAGENET_RE.search(x) and not _NOT_CLASSIFICATION_RE.search(x) for x in parts[1:])
 
 
-#: Row labels of reference points that are not models (SQuAD's human performance, oracle rescoring).
-_NOT_A_MODEL_RE = re.compile(r"^(?:human(?:\s+performance|\s+level)?\b|oracle\b|random(?:\s+guess(?:ing)?|\s+baseline)?$|chance\b)", re.IGNORECASE)
+#: Row labels of reference points that are not models (SQuAD's human performance, oracle rescoring,
+#: "Best published", "State of the art": someone's result under no model name).
+_NOT_A_MODEL_RE = re.compile(r"^(?:human(?:\s+performance|\s+level)?\b|oracle\b|random(?:\s+guess(?:ing)?|\s+baseline)?$|chance\b|"
+                             r"(?:best|previous|prior)\s+(?:published|reported|results?)?\s*$|(?:previous|prior)\s+best(?:\s+results?)?$|(?:previous\s+)?state[\s\-]of[\s\-]the[\s\-]art$|SOTA$)", re.IGNORECASE)
 
 
 _ROW_BENCHMARK_RES = (_IMAGENET_RE, _COCO_RE, _SQUAD_RE, _CONLL_RE, _EN_DE_RE, _EN_FR_RE)
@@ -344,7 +360,10 @@ def table_scores(table: Table, extractor: str = "table.score",
                 cand.append(("squad11", "f1", False))
         if "conll2003" in bms and not _CONLL_OTHER_RE.search(h):
             if re.search(r"\bF1\b|\bF-?score\b|\bF\b|F-measure|F1-score", h, re.I) or (
-                    len(table.columns) == 1 and re.search(r"\bF1\b|F-?score|F-measure", table_ctx, re.I)):
+                    len(table.columns) == 1 and re.search(r"\bF1\b|F-?score|F-measure", table_ctx, re.I)) or (
+                    _CONLL_RE.search(h) and not _NOT_F1_RE.search(h)):
+                # a column headed by the dataset alone ("POS  CoNLL2000  CoNLL2003") reports its
+                # one standard measure, the entity-level F1
                 cand.append(("conll2003", "f1", False))
         if "wmt14" in bms and not _REVERSE_RE.search(h) and not _NOT_SCORE_RE.search(h):
             if re.search(r"BLEU", f"{h} {table.header} {table.caption}"):
@@ -369,6 +388,9 @@ def table_scores(table: Table, extractor: str = "table.score",
             continue
         decimals = [("." in c.text) for r in table.rows for c in r.cells if c.col == col.index and c.value is not None]
         col_decimal = sum(decimals) > len(decimals) / 2
+        metric_by_dataset = benchmark == "conll2003" and not re.search(r"\bF", col.header)
+        if metric_by_dataset and not col_decimal:
+            continue  # a dataset column of counts (sentences, tokens, labels), not of F1 scores
         # columns that name the network (plain / ResNet, InceptionV3 P@1, SENet beside original)
         variant = _column_variant(col.header) if benchmark == "imagenet" else ""
         for row, cell in column_cells(table, col.index):
@@ -397,6 +419,9 @@ def table_scores(table: Table, extractor: str = "table.score",
             if col.index in inferred:
                 ctx["benchmark_inferred"] = inferred[col.index]
                 conf = 0.6
+            if metric_by_dataset:
+                ctx["metric_inferred"] = "column headed by the dataset alone: CoNLL-2003's standard measure, F1"
+                conf = min(conf, 0.7)
             out.append(_score(ctx, benchmark, metric, value, "error" if is_error else None, table.page,
                               cell.bbox, row.text, label, "table_cell", extractor, conf))
     return out

@@ -198,6 +198,10 @@ def _is_row(line: Line) -> bool:
     return cached
 
 
+#: First words of a header line over a table's label column.
+_HEADER_WORD_RE = re.compile(r"^(?:Models?|Methods?|Approach(?:es)?|Systems?|Architectures?|Networks?|Datasets?)$")
+_YEAR_RE = re.compile(r"(?:19[89]\d|20[0-3]\d)")
+
 #: Label endings that name a setting whose value follows (``beam size 12``, ``k = 5``, ``N=4``).
 _SETTING_END_RE = re.compile(r"(?:\bbeam(?:\s+size)?|\bsize|\bwidth|\bdepth|\b[kKnN]\s*=|=)\s*$", re.IGNORECASE)
 
@@ -231,6 +235,8 @@ def parse_row(line: Line, max_label_words: int = 8, max_label_chars: int = 70) -
         first += 1
     if not cells or all(c.value is None for c in cells):
         return None
+    if (first > 0 and _HEADER_WORD_RE.match(words[0].text) and all(_YEAR_RE.fullmatch(c.text) for c in cells)):
+        return None  # "Model  CoNLL 2003  i2b2 2014": column titles ending in years, not a data row
     label_words = words[:first]
     label, dropped = compose_label_parts(label_words)
     if len(label_words) > max_label_words or len(label) > max_label_chars or label.endswith((",", ";")):
@@ -346,6 +352,8 @@ def cluster_columns(rows: list[Row]) -> list[Column]:
 
 
 _SENTENCE_RUN_RE = re.compile(r"(?:\b[a-z]+\b[,.]?\s+){3}[a-z]{2,}")
+#: A line that breaks off on a word a sentence goes on from (``... CoNLL 2003 and``).
+_RUNS_ON_RE = re.compile(r"\s(?:and|the|a|an|to|that|which|we|is|are)$")
 
 
 def _reads_as_sentence(text: str) -> bool:
@@ -539,7 +547,8 @@ def _assemble(layout: PageLayout, start: int, last: int, rows: list[Row]) -> Tab
             continue
         if is_running_header(ln, layout.height):
             continue
-        if _SENTENCE_RUN_RE.search(ln.text) and (len(_phrases(ln)) <= 2 or _reads_as_sentence(ln.text)):
+        if ((_SENTENCE_RUN_RE.search(ln.text) or _RUNS_ON_RE.search(ln.text))
+                and (len(_phrases(ln)) <= 2 or _reads_as_sentence(ln.text))):
             continue  # a line of running text (justified text has wide gaps), not column headers
         header_lines.append(ln)
     header_lines.sort(key=lambda ln: (round(ln.bbox[1]), ln.bbox[0]))

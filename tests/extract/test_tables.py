@@ -254,3 +254,23 @@ def test_caption_head() -> None:
         "Detection results on COCO 2015 test-dev"
     assert caption_head("Table 1: Instance segmentation mask AP on COCO test-dev.") == "Instance segmentation mask AP on COCO test-dev"
     assert caption_head("Table 6: Results on COCO-full") == "Results on COCO-full"
+
+
+def test_conll_column_headed_by_the_dataset_alone(corpus_dir: Path) -> None:
+    # Huang et al. Table 2: "POS  CoNLL2000  CoNLL2003" over accuracy / chunking F1 / NER F1
+    fs = [f for t in find_tables(_layout_of(corpus_dir, "1508.01991v1.pdf", 7)) for f in table_scores(t)]
+    got = [(f.model_label, f.value) for f in fs if f.benchmark == "conll2003"]
+    assert ("BI-LSTM-CRF", 84.26) in got and ("BI-LSTM-CRF", 88.83) in got
+    assert all(f.metric == "f1" and f.confidence <= 0.7 and f.context.get("metric_inferred") for f in fs)
+    assert not [f for f in fs if f.value in (97.43, 94.13)]  # POS accuracy and CoNLL-2000 chunking F1
+    # Table 1 of the same paper counts sentences, tokens and labels under the same headers
+    assert [f for t in find_tables(_layout_of(corpus_dir, "1508.01991v1.pdf", 6)) for f in table_scores(t)] == []
+
+
+def test_header_with_years_and_best_published_row(corpus_dir: Path) -> None:
+    # NeuroNER Table 1: "Model  CoNLL 2003  i2b2 2014" is column titles, not a row with a value 2014;
+    # the paragraph line above it ("... CoNLL 2003 and") is not a title; "Best published" is no model
+    t1 = next(t for t in find_tables(_layout_of(corpus_dir, "NeuroNER_an_easy-to-use_program_for.pdf", 4))
+              if t.caption.startswith("Table 1"))
+    assert [c.header for c in t1.columns] == ["CoNLL 2003", "i2b2 2014"]
+    assert [(f.model_label, f.benchmark, f.value) for f in table_scores(t1)] == [("NeuroNER", "conll2003", 90.5)]
