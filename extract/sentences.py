@@ -339,10 +339,12 @@ _DATASET_RE = re.compile(
     r"\bGLUE\b|MultiNLI|MNLI|TriviaQA|CelebA|LSUN)")
 
 
-def dataset_context(flat: str, s0: int, s1: int, reach: int = 600) -> tuple[str, bool] | None:
+def dataset_context(flat: str, s0: int, s1: int, reach: int = 600, ahead: int = 250) -> tuple[str, bool] | None:
     """Given a page's flat text and a sentence span, return ``(dataset, named_in_sentence)``: the
     dataset the sentence is about, the last one it names, else the last one named in the ``reach``
-    characters before it on the page (a CIFAR section's "All models are trained for 300 epochs");
+    characters before it on the page (a CIFAR section's "All models are trained for 300 epochs"),
+    else ``small`` when the first dataset named in the ``ahead`` characters after it is a small one
+    ("we use two Tesla K80 GPUs ... In these experiments, we use the CIFAR10 version of ResNet");
     ``dataset`` is a benchmark key (``imagenet``, ``coco``, ``squad11``, ``conll2003``, ``wmt14``),
     ``small`` for the small sets papers run side experiments on (CIFAR, SVHN, MNIST, PTB ...: other
     models, other schedules, other hardware) or ``other`` for the rest (VOC, Cityscapes, GLUE ...:
@@ -354,4 +356,7 @@ def dataset_context(flat: str, s0: int, s1: int, reach: int = 600) -> tuple[str,
         return last.lastgroup, True
     for m in _DATASET_RE.finditer(flat, max(0, s0 - reach), s0):
         last = m
-    return (last.lastgroup, False) if last is not None else None
+    if last is not None:
+        return last.lastgroup, False
+    nxt = _DATASET_RE.search(flat, s1, min(len(flat), s1 + ahead))
+    return ("small", False) if nxt is not None and nxt.lastgroup == "small" else None

@@ -220,6 +220,9 @@ def parse_row(line: Line, max_label_words: int = 8, max_label_chars: int = 70) -
         if _DELTA_RE.match(w.text):
             k -= 1
             continue
+        if w.text == "/" and cells and k >= 2 and _is_cell(words[k - 2].text):
+            k -= 1  # "70.1 / 89.7" under "Top-1 / Top-5": two cells set with a slash between
+            continue
         if not _is_cell(w.text):
             break
         parsed = parse_cell(w.text)
@@ -673,6 +676,18 @@ _TITLE_WORD_RE = re.compile(
     r"m?AP\w*|EM|F1|BLEU|Latency|Speed|Time|Size|Depth|Width|Res\.?)$", re.IGNORECASE)
 
 
+def _slash_parts(words: list[Word]) -> list[tuple[str, float, float]]:
+    """Given a phrase's words, return its parts between `` / `` words as ``(text, x0, x1)``
+    (``Top-1 / Top-5`` -> ``Top-1``, ``Top-5``); a single part when there is no slash."""
+    parts: list[list[Word]] = [[]]
+    for w in words:
+        if w.text == "/":
+            parts.append([])
+        else:
+            parts[-1].append(w)
+    return [(" ".join(w.text for w in p), p[0].bbox[0], p[-1].bbox[2]) for p in parts if p]
+
+
 def split_spanning_phrases(line: Line, phrases: list[tuple[str, float, float]],
                            cols: list[Column]) -> list[tuple[str, float, float]]:
     """Given a header line, its phrases and the table's columns, return the phrases with each one
@@ -686,6 +701,10 @@ def split_spanning_phrases(line: Line, phrases: list[tuple[str, float, float]],
     for t, a, b in phrases:
         over = [c for c in cols if a <= c.x1 + 2 and b >= c.x0 - 2]
         words = [w for w in line.words if w.bbox[0] >= a - 0.5 and w.bbox[2] <= b + 0.5]
+        parts = _slash_parts(words)
+        if len(over) >= 2 and len(parts) == len(over):
+            out.extend(parts)  # "Top-1 / Top-5" over the two columns of "70.1 / 89.7"
+            continue
         if (len(over) >= 2 and len(words) == len(over) and " ".join(w.text for w in words) == t
                 and not re.search(r"[,:;]", t)  # "Avg. Precision, IoU:" is one group label
                 and (len(over) >= 3 or all(_TITLE_WORD_RE.match(w.text) for w in words))):

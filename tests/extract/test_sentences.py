@@ -124,3 +124,18 @@ def test_first_figure_is_the_papers_own() -> None:
 def test_parallelised_model_states_its_machine() -> None:
     found, _ = _run("This was too slow for our purposes, so we parallelized our model using an 8-GPU machine.")
     assert _one(found, "chip_count").value == 8.0
+
+
+def test_dataset_context_before_in_and_after_the_sentence():
+    from extract.sentences import dataset_context
+
+    def ctx(text, sentence):
+        s0 = text.index(sentence)
+        return dataset_context(text, s0, s0 + len(sentence))
+
+    k80 = "For ResNet and ShiftResNet, we use two Tesla K80 GPUs with batch size 128."
+    # Shift (1711.08141): the CIFAR experiments are named only in the sentence after
+    assert ctx(f"Using ResNet, we compare. {k80} In these experiments, we use the CIFAR10 version of ResNet.", k80) == ("small", False)
+    assert ctx(f"On ImageNet we train longer. {k80} Later, on CIFAR-10 too.", k80) == ("imagenet", False)  # before wins
+    assert ctx(f"{k80} We then evaluate on COCO and on CIFAR-10.", k80) is None  # only a small set ahead counts
+    assert ctx(f"{k80[:-1]} on ImageNet.", f"{k80[:-1]} on ImageNet.") == ("imagenet", True)

@@ -274,3 +274,11 @@ def test_header_with_years_and_best_published_row(corpus_dir: Path) -> None:
               if t.caption.startswith("Table 1"))
     assert [c.header for c in t1.columns] == ["CoNLL 2003", "i2b2 2014"]
     assert [(f.model_label, f.benchmark, f.value) for f in table_scores(t1)] == [("NeuroNER", "conll2003", 90.5)]
+
+
+def test_slash_separated_cells_under_slash_separated_titles(corpus_dir: Path) -> None:
+    # Shift Table 7: "Accuracy Top-1 / Top-5" over "70.1 / 89.7"
+    t7 = next(t for t in find_tables(_layout_of(corpus_dir, "1711.08141v2.pdf", 6)) if t.caption.startswith("Table 7"))
+    got = {(f.model_label, f.metric): f.value for f in table_scores(t7)}
+    assert got[("ShiftNet-A (ours)", "top1")] == 70.1 and got[("ShiftNet-A (ours)", "top5")] == 89.7
+    assert ("GoogleNet", "top5") not in got  # printed "69.8 / -"
