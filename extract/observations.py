@@ -256,8 +256,11 @@ def _statement_rank(f: dict[str, Any], row: _Row, kinds_in_sentence: dict[str, s
     names_bench = 1 if (rx is not None and rx.search(f.get("source_text") or "")) or (
         ds and row.benchmark.startswith(ds)) else 0
     pre = 1 if f["_ctx"].get("phase") == "pretraining" else 0
+    # a fine-tuning schedule ("We fine-tune for 3 epochs") is a small part of the compute: the
+    # (pre-)training run's statement goes first ("1,000,000 steps, which is approximately 40 epochs")
+    fine = 1 if f["_ctx"].get("phase") == "finetuning" else 0
     side = 1 if _SIDE_RUN_RE.search(f.get("source_text") or "") else 0
-    return (-names_row, side, -pre, -names_bench, -setup, -(f.get("confidence") or 0.0), *_order(f))
+    return (-names_row, side, fine, -pre, -names_bench, -setup, -(f.get("confidence") or 0.0), *_order(f))
 
 
 #: Statements about a side run, not the reported model's training: ablations, the child networks

@@ -96,12 +96,31 @@ _LABEL_BEFORE_RE = re.compile(r"((?:[A-Z0-9][\w\-.]*\s+)?[A-Za-z0-9][\w\-.]*(?:\
 _MODEL_NAME_RE = re.compile(r"[A-Z]|\d+-layer")
 
 
+#: A model name said to have the value that follows: ``BERTLARGE contains 340M parameters``,
+#: ``ResNet-152 has 11.3 billion FLOPs``.
+_LABEL_VERB_RE = re.compile(r"\b([A-Z0-9][\w\-.]*(?:\s+(?:[A-Z0-9][\w\-.]*|[a-z]+\d[\w\-.]*))?)\s+(?:contains|has|have|requires|needs|uses|with)"
+                            r"\s+(?:only\s+|about\s+|approximately\s+|roughly\s+|around\s+|~\s*)?$")
+#: A model-like name: letters with a digit, an inner capital, or two capitals (not "It", "This").
+_MODEL_LIKE_RE = re.compile(r"[A-Za-z].*\d|[a-z][A-Z]|[A-Z]{2}")
+
+
 def _label_before(text: str) -> str | None:
-    """Given the text before ``(N FLOPs)``, return the model named right before the bracket, or None."""
+    """Given the text before a FLOPs or parameter count, return the model it belongs to, or None:
+    the name right before an opening bracket (``ResNet-50 (3.8 GFLOPs)``; also when the count sits
+    further inside the bracket: ``BERTLARGE (L=24, H=1024, A=16, Total Parameters=340M)``), or the
+    name the count is said of (``BERTLARGE contains 340M parameters``)."""
     m = _LABEL_BEFORE_RE.search(text)
-    if m is None or not _MODEL_NAME_RE.search(m.group(1)):
-        return None
-    return m.group(1)
+    if m is not None and _MODEL_NAME_RE.search(m.group(1)):
+        return m.group(1)
+    m = _LABEL_VERB_RE.search(text)
+    if m is not None and _MODEL_LIKE_RE.search(m.group(1)):
+        return m.group(1)
+    opened = text.rfind("(")
+    if opened > 0 and ")" not in text[opened:] and re.search(r"(?:Total\s+)?Param(?:eter)?s?\s*=\s*$", text, re.I):
+        m = _LABEL_BEFORE_RE.search(text[:opened + 1])
+        if m is not None and _MODEL_LIKE_RE.search(m.group(1)):
+            return m.group(1)
+    return None
 
 
 def _phase(sentence: str) -> str:

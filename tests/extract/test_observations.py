@@ -114,3 +114,14 @@ def test_reviews_reject_correct_and_pending():
     assert rows[0]["source"] == "reviewed"
     rows = assemble(findings, PAPERS, {"s1": {"decision": "accept", "value": None, "value_text": None}})
     assert rows[0]["source"] == "pending" and rows[0]["chip_count"] == 8.0
+
+
+def test_pretraining_schedule_ranks_above_fine_tuning():
+    findings = [
+        _f("s", "score", 90.9, model_label="BERTLARGE", benchmark="squad11", metric="f1", source_text="BERTLARGE 90.9"),
+        _f("e1", "epochs", 3.0, unit=None, page=6, source_text="We fine-tune for 3 epochs with a learning rate of 5e-5.",
+           context={"phase": "finetuning"}),
+        _f("e2", "epochs", 40.0, unit=None, page=13, source_text="for 1,000,000 steps, which is approximately 40 epochs",
+           context={"phase": "training"}),
+    ]
+    assert assemble(findings, PAPERS)[0]["epochs"] == 40.0

@@ -139,3 +139,20 @@ def test_dataset_context_before_in_and_after_the_sentence():
     assert ctx(f"On ImageNet we train longer. {k80} Later, on CIFAR-10 too.", k80) == ("imagenet", False)  # before wins
     assert ctx(f"{k80} We then evaluate on COCO and on CIFAR-10.", k80) is None  # only a small set ahead counts
     assert ctx(f"{k80[:-1]} on ImageNet.", f"{k80[:-1]} on ImageNet.") == ("imagenet", True)
+
+
+@pytest.mark.parametrize(("before", "label"), [
+    ("Left: the VGG-19 model [41] (", "VGG-19 model"),
+    ("By contrast, BERTBASE contains 110M parameters and BERTLARGE contains ", "BERTLARGE"),
+    ("BERTLARGE (L=24, H=1024, A=16, Total Parameters=", "BERTLARGE"),
+    ("our ShuffleNet v2 has about ", "ShuffleNet v2"),
+    ("EfficientNet-B7 with only ", "EfficientNet-B7"),
+    ("It has ", None),  # a pronoun, not a model
+    ("The network has ", None),
+    ("the model with ", None),
+    ("(L=24, H=1024, A=16, Total Parameters=", None),  # no name before the bracket
+])
+def test_label_before_a_count(before, label):
+    from extract.sentences import _label_before
+
+    assert _label_before(before) == label
