@@ -181,6 +181,8 @@ def _extract_open(pdf, p: Path, settings: ExtractSettings, t0: float, chips, bui
             for table in find_tables(layout):
                 findings.extend(table_scores(table, benchmarks=benchmarks))
                 findings.extend(table_complexity(table, layout))
+    if settings.sentences:
+        findings.extend(seam_findings(bodies, chips, sentence_findings))
     if settings.pdfplumber_check:
         findings = cross_check(p, findings)
     if any(_FLOPS_ARE_MADDS_RE.search(t) for t in texts):
@@ -264,6 +266,73 @@ def _as_madds(f: Finding) -> Finding:
         return f
     ctx = dict(f.context, paper_defines_flops_as="multiply-adds", value_as_written=f.value)
     return replace(f, value=f.value * 2.0, reported_as="multiply-adds (paper's FLOPs)", context=ctx)
+
+
+_CONTINUATION_RE = re.compile(r"^[a-z][a-z\-]*\s")
+
+
+def _continues(line: str) -> bool:
+    """Given a line, return True when it reads as the middle of a sentence: a lower-case word
+    first, then at least three more words of two letters or more (``for 100 epochs from scratch``,
+    not ``f c, [16, 256]``)."""
+    return bool(_CONTINUATION_RE.match(line)) and sum(1 for w in line.split()[1:] if re.search(r"[A-Za-z]{2}", w)) >= 3
+_TERMINATED_RE = re.compile(r"[.!?:;)\]]\s*$")
+
+
+def seam_findings(bodies: list[str], chips, sentence_findings, max_tail: int = 300,
+                  candidates: int = 8) -> list[Finding]:
+    """Given the pages' body texts (line breaks kept), return the findings of sentences broken by a
+    page break: "All models are trained" ending page 4 and "for 100 epochs from scratch, ..." on
+    page 5 below a table and its caption. A page's tail (the text after its last sentence end, at
+    most ``max_tail`` characters, three or more words, no closing punctuation) is joined to each of
+    the next page's first ``candidates`` lines that start with a lower-case word followed by three
+    or more words (a sentence's middle: a caption's second line may be one too), up to that
+    line's sentence end. Kept: findings of the joined sentence that neither part yields alone and
+    whose matched words reach past the join (``trained`` + ``for 100 epochs``), from the first
+    candidate that yields any; page = the page the sentence starts on, no bbox (the quote spans
+    two pages), ``context["seam"] = True``."""
+    out: list[Finding] = []
+    for i in range(len(bodies) - 1):
+        lines = bodies[i].rstrip().split("\n")
+        while lines and re.fullmatch(r"\s*\d{1,3}\s*", lines[-1]):
+            lines.pop()  # the page number
+        flat = " ".join(lines).rstrip()
+        ends = list(re.finditer(r"[.!?]\s+(?=[A-Z(\[\d])", flat))
+        tail = flat[ends[-1].end():].strip() if ends else ""
+        if (not tail or len(tail) > max_tail or len(tail.split()) < 3 or _TERMINATED_RE.search(tail)
+                or re.match(r"\d+[A-Z]", tail)):  # "5We used ...": a footnote, not the body's last line
+            continue
+        nxt = bodies[i + 1]
+        offsets, pos = [], 0
+        for line in nxt.split("\n"):
+            if _continues(line.strip()):
+                offsets.append(pos + len(line) - len(line.lstrip()))
+            pos += len(line) + 1
+            if len(offsets) >= candidates:
+                break
+        for off in offsets:
+            rest = nxt[off:off + 1200].replace("\n", " ")
+            rspans = sentence_spans(rest)
+            cont = rest[:rspans[0][1]] if rspans else rest
+            seam = f"{tail} {cont.strip()}"
+            alone = {(f.kind, f.value, f.value_text) for part in (tail, cont)
+                     for f in sentence_findings(part, [(0, len(part))], None, i + 1, chips)}
+            new = [f for f in sentence_findings(seam, [(0, len(seam))], None, i + 1, chips)
+                   if (f.kind, f.value, f.value_text) not in alone and _past(seam, f, len(tail))]
+            if new:
+                for f in new:
+                    f.context["seam"] = True
+                out.extend(new)
+                break
+    return out
+
+
+def _past(text: str, f: Finding, join: int) -> bool:
+    """Given a joined sentence, one of its findings and the join's offset, return True when the
+    finding's matched words (``context["match"]``) end after the join."""
+    match = f.context.get("match")
+    at = text.find(match) if match else -1
+    return at >= 0 and at + len(match) > join
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:

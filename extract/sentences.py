@@ -64,9 +64,18 @@ _CITED_RE = re.compile(r"\[\d+(?:[,\s\-–]+\d+)*\]|\bet al\.")
 _WE_RE = re.compile(r"\b(?:we|our|us)\b", re.IGNORECASE)
 
 
+#: A citation that credits a technique the sentence uses (``the weight initialisation strategy
+#: described in [9]``, ``as in [6]``, ``following He et al.``), not the subject of the sentence.
+_TECHNIQUE_CITE_RE = re.compile(
+    r"\b(?:(?:described|proposed|introduced|suggested|used|defined)\s+in|as\s+in|following|from|cf\.|see)\s+"
+    r"(?:\[\d+(?:[,\s\-–]+\d+)*\]|[A-Z][\w\-]+\s+et al\.(?:\s*\[\d+(?:[,\s\-–]+\d+)*\])?)", re.IGNORECASE)
+
+
 def _about_other_work(sentence: str) -> bool:
-    """Given a sentence, return True when it describes cited work rather than this paper's."""
-    return bool(_CITED_RE.search(sentence)) and not _WE_RE.search(sentence)
+    """Given a sentence, return True when it describes cited work rather than this paper's: it
+    cites (``[12]``, ``et al.``), not only to credit a technique it uses (``described in [9]``),
+    and says neither we, our nor us."""
+    return bool(_CITED_RE.search(_TECHNIQUE_CITE_RE.sub(" ", sentence))) and not _WE_RE.search(sentence)
 _CORES_RE = re.compile(
     rf"(?:(?P<chip>TPU\s?-?v?\d|TPUv\d)\s+pods?\s+(?:with|of|containing)\s+(?P<n1>{NUMBER})\s+(?:TPU\s+)?cores"
     rf"|(?P<n2>{NUMBER})\s+(?:(?:Cloud\s+)?TPU\s?-?v?\d?|TPUv\d)\s+cores)",

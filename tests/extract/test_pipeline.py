@@ -178,3 +178,29 @@ def test_pdfplumber_cross_check_marks_a_disagreeing_cell(corpus_dir):
     out = cross_check(corpus_dir / "1512.03385v1.pdf", [f, wrong])
     assert out[0].context["pdfplumber_check"] == "agree" and out[0].confidence > f.confidence
     assert out[1].context["pdfplumber_check"].startswith("disagree") and out[1].confidence == round(f.confidence * 0.5, 3)
+
+
+def test_sentence_broken_by_a_page_break_and_a_table() -> None:
+    from extract.pipeline import seam_findings
+    from extract.sentences import sentence_findings
+
+    page4 = "The initial learning rate is set to 0.6.\nAll models are trained\n4"
+    page5 = ("Output size ResNet-50 SE-ResNet-50\nconv, 1 × 1, 64\nf c, [16, 256]\n"
+             "Table 2. Single-crop error rates (%) on the ImageNet validation set and complexity\n"
+             "the performance improvement over the re-implemented baselines.\n"
+             "for 100 epochs from scratch, using the weight initialisation\nstrategy described in [9].\n")
+    fs = seam_findings([page4, page5], None, sentence_findings)
+    assert [(f.kind, f.value, f.page, f.bbox, f.context["seam"]) for f in fs] == [("epochs", 100.0, 1, None, True)]
+    # a finished last sentence, a footnote tail, or a continuation that yields the value alone: nothing
+    assert seam_findings(["We train for 10 epochs.\n5", page5], None, sentence_findings) == []
+    assert seam_findings(["5We used values of 2.8 TFLOPS for K80 and", page5], None, sentence_findings) == []
+    assert seam_findings(["All models are trained", "we train for 100 epochs on eight GPUs in all runs."], None, sentence_findings) == []
+
+
+def test_technique_citation_is_not_other_work() -> None:
+    from extract.sentences import _about_other_work
+
+    assert not _about_other_work("All models are trained for 100 epochs, using the initialisation described in [9].")
+    assert not _about_other_work("Following He et al. [12], models are trained for 90 epochs.")
+    assert _about_other_work("ResNet [12] was trained for 90 epochs.")
+    assert _about_other_work("The model in [9] was trained for 90 epochs.")
