@@ -323,7 +323,17 @@ def _applies(f: dict[str, Any], row: _Row, paper_rows: list[_Row]) -> tuple[bool
         if row.benchmark not in benches:
             return False, ""
         return True, f"paper-level statement naming benchmark {row.benchmark}"
+    if (ds and ds not in ("small", "other") and f["kind"] in _RUN_KINDS
+            and len({b.split("_")[0] for b in paper_benches}) > 1 and not row.benchmark.startswith(ds)):
+        # in the section of another of the paper's benchmarks ("We use 8 GPUs ... for 120 epochs"
+        # under ImageNet training): that run's schedule and machine, not this benchmark's
+        return False, ""
     return True, "paper-level statement on the paper's own model"
+
+
+#: Paper-level kinds that describe one training run (its schedule, data and machine size), so
+#: they hold only for the benchmark that run was for; a chip model is the paper's hardware.
+_RUN_KINDS = ("epochs", "training_time", "training_set_size", "chip_count")
 
 
 def _review_state(findings: Iterable[dict[str, Any]], reviews: dict[str, dict[str, Any]],

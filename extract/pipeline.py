@@ -32,6 +32,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from extract.models import DocumentResult, Finding
+from extract.sentences import dataset_context
 from extract.settings import ExtractSettings
 from extract.stamp import find_arxiv_stamp
 from extract.text import blank_lines, clean_text, guess_title, reference_lines, sentence_spans
@@ -320,8 +321,12 @@ def seam_findings(bodies: list[str], chips, sentence_findings, max_tail: int = 3
             new = [f for f in sentence_findings(seam, [(0, len(seam))], None, i + 1, chips)
                    if (f.kind, f.value, f.value_text) not in alone and _past(seam, f, len(tail))]
             if new:
+                whole = f"{flat} {cont.strip()}"  # the dataset named before the sentence, on its first page
+                ds = dataset_context(whole, len(flat) - len(tail), len(whole))
                 for f in new:
                     f.context["seam"] = True
+                    if ds:
+                        f.context["dataset"], f.context["dataset_named"] = ds
                 out.extend(new)
                 break
     return out

@@ -125,3 +125,20 @@ def test_pretraining_schedule_ranks_above_fine_tuning():
            context={"phase": "training"}),
     ]
     assert assemble(findings, PAPERS)[0]["epochs"] == 40.0
+
+
+def test_run_statement_in_another_benchmarks_section_stays_there():
+    # CBAM: "We train the networks for 90 epochs." sits in the ImageNet section; COCO rows train otherwise
+    findings = [
+        _f("i", "score", 77.3, model_label="ResNet50 + CBAM", benchmark="imagenet", metric="top1", source_text="ResNet50 + CBAM 22.66"),
+        _f("c", "score", 28.1, model_label="ResNet50 + CBAM", benchmark="coco", metric="box_ap", source_text="ResNet50 + CBAM 28.1"),
+        _f("e", "epochs", 90.0, unit=None, source_text="We train the networks for 90 epochs.",
+           context={"dataset": "imagenet", "dataset_named": False}),
+        _f("n", "chip_count", 8.0, unit=None, source_text="We use 8 GPUs in training.",
+           context={"dataset": "imagenet", "dataset_named": False}),
+        _f("m", "chip_model", None, value_text="nvidia-tesla-v100", unit=None, source_text="We use 8 GPUs (NVIDIA V100) in training.",
+           context={"dataset": "imagenet", "dataset_named": False}),
+    ]
+    by = {r["benchmark"]: r for r in assemble(findings, PAPERS)}
+    assert (by["imagenet"]["epochs"], by["imagenet"]["chip_count"]) == (90.0, 8.0)
+    assert (by["coco"]["epochs"], by["coco"]["chip_count"], by["coco"]["chip_model"]) == (None, None, "nvidia-tesla-v100")
