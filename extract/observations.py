@@ -448,6 +448,13 @@ def names_title_model(label: str | None, name: str | None) -> bool:
     return bool(label and name) and name in compact(label)
 
 
+def _marks_own(f: dict[str, Any]) -> bool:
+    """Given a table score finding, return True when its row says it is the paper's own entry:
+    ``ours``/``our`` in the row label or the printed row (``BIDAF (Ours)``, ``RetinaNet (our
+    impl.)``)."""
+    return bool(_OWN_RE.search(f"{f.get('model_label') or ''} {f.get('source_text') or ''}"))
+
+
 def _score_rows(paper_id: str, fs: list[dict[str, Any]], title_name: str | None = None) -> list[_Row]:
     groups: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
     names: dict[tuple[str, str, str], str] = {}
@@ -463,6 +470,8 @@ def _score_rows(paper_id: str, fs: list[dict[str, Any]], title_name: str | None 
     # the tables (page, caption) whose rows name the title's model
     naming_tables = {_table_of(f) for g, ms in groups.items() if g[0] for f in ms
                      if names_title_model(_with_column_variant(f.get("model_label"), f["_ctx"]), title_name)}
+    # the tables whose rows mark the paper's own entries ("BIDAF (Ours)", "ResNeSt-50 (ours)")
+    marking_tables = {_table_of(f) for g, ms in groups.items() if g[0] for f in ms if _marks_own(f)}
     tested = {(b, m) for (k, b, m), ms in groups.items() if k and any(score_split(f) == "test" for f in ms)}
     rows: list[_Row] = []
     for (key, bench, metric), members in groups.items():
@@ -482,6 +491,10 @@ def _score_rows(paper_id: str, fs: list[dict[str, Any]], title_name: str | None 
             # other rows are leaderboard entries or other work ("BiDAF+ELMo (Single)", "MobileNetV1").
             # Tables without such a row (ablations: "No NSP", "RFP + sharing") keep the citation rule.
             own = names_title_model(names[(key, bench, metric)], title_name) or bool(_OWN_RE.search(best.get("model_label") or ""))
+        elif key and own and _table_of(best) in marking_tables and not _marks_own(best):
+            # a table that marks the paper's entries "(Ours)": its unmarked rows are other work, cited
+            # or not (BiDAF's leaderboard rows cite by footnote letters: "Match-LSTM (Wang & Jiang)^c")
+            own = variant_is_own(best["_ctx"].get("column_variant"))
         row = _Row(paper_id, names[(key, bench, metric)], key, bench, metric, best, own,
                    alternatives=[{"finding_id": m["finding_id"], "value": m["value"], "page": m["page"]} for m in members[1:]])
         rows.append(row)

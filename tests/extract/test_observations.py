@@ -142,3 +142,23 @@ def test_run_statement_in_another_benchmarks_section_stays_there():
     by = {r["benchmark"]: r for r in assemble(findings, PAPERS)}
     assert (by["imagenet"]["epochs"], by["imagenet"]["chip_count"]) == (90.0, 8.0)
     assert (by["coco"]["epochs"], by["coco"]["chip_count"], by["coco"]["chip_model"]) == (None, None, "nvidia-tesla-v100")
+
+
+def test_table_marking_its_own_rows_makes_the_others_not_own():
+    # BiDAF Table 1: leaderboard rows cite by footnote letters, the paper's rows say "(Ours)"
+    t = {"caption": "Table 1: Results on the SQuAD test set"}
+    findings = [
+        _f("a", "score", 77.3, model_label="BIDAF (Ours)", benchmark="squad11", metric="f1", page=6, method="table_cell",
+           source_text="BIDAF (Ours) 67.7 77.3", context=t),
+        _f("b", "score", 73.7, model_label="Match-LSTM", benchmark="squad11", metric="f1", page=6, method="table_cell",
+           source_text="Match-LSTM (Wang & Jiang)c 64.7 73.7", context=t),
+        _f("h", "chip_model", None, value_text="nvidia-geforce-gtx-titan-x", unit=None,
+           source_text="The training process takes roughly 20 hours on a single Titan X GPU."),
+    ]
+    by = {r["model_name"]: r for r in assemble(findings, PAPERS)}
+    assert by["BIDAF (Ours)"]["chip_model"] == "nvidia-geforce-gtx-titan-x"
+    assert by["Match-LSTM"]["chip_model"] is None
+    # without any "(Ours)" mark in the table, an uncited row stays the paper's own
+    findings[0]["model_label"], findings[0]["source_text"] = "BIDAF", "BIDAF 67.7 77.3"
+    by = {r["model_name"]: r for r in assemble(findings, PAPERS)}
+    assert by["Match-LSTM"]["chip_model"] == "nvidia-geforce-gtx-titan-x"
