@@ -251,6 +251,31 @@ def inferred_benchmark(table: Table, col_header: str, benchmarks: frozenset[str]
 _NOT_CLASSIFICATION_RE = re.compile(
     r"locali[sz]ation|detection|\bLOC\b|segmentation|retrieval|adversarial|attack|FGSM|PGD|corrupt|robust", re.I)
 #: Sub-table markers inside one caption: ``(Left)``, ``(Right-Top)``, ``(a)``, ``(b)``.
+def topk_order(table: Table) -> dict[int, tuple[str, bool]]:
+    """Given a table, return ``{column index: (metric, is_error)}`` for a top-1 and a top-5 column
+    (one of each, by header) whose rows tell error from accuracy by their order: top-5 accuracy is
+    never below top-1 accuracy, so when every row with both has top-1 > top-5 both columns hold
+    errors (AlexNet's ``Sparse coding 47.1% 28.2%`` under ``Top-1 Top-5``), when every row has
+    top-1 < top-5 both hold accuracies. {} when the table has no such pair or the rows disagree."""
+    ks: dict[str, list[int]] = {}
+    for col in table.columns:
+        found = {next(g for g in m.groups() if g) for m in _TOPK_RE.finditer(col.header)}
+        if len(found) == 1 and not _NOT_SCORE_RE.search(col.header):
+            ks.setdefault(found.pop(), []).append(col.index)
+    if len(ks.get("1", [])) != 1 or len(ks.get("5", [])) != 1:
+        return {}
+    c1, c5 = ks["1"][0], ks["5"][0]
+    signs = set()
+    for row in table.rows:
+        v = {c.col: c.value for c in row.cells if c.col in (c1, c5) and c.value is not None}
+        if len(v) == 2 and v[c1] != v[c5]:
+            signs.add(v[c1] > v[c5])
+    if len(signs) != 1:
+        return {}
+    err = signs.pop()
+    return {c1: ("top1", err), c5: ("top5", err)}
+
+
 _CAPTION_PART_RE = re.compile(r"\((?:Left|Right|Top|Bottom|Middle|Upper|Lower)(?:[\s\-–](?:Top|Bottom|Left|Right|Middle))?\)|\([a-f]\)\s", re.I)
 
 
@@ -328,6 +353,7 @@ def table_scores(table: Table, extractor: str = "table.score",
         table = transpose(table)
     picked: list = []
     inferred: dict[int, str] = {}
+    order_says = topk_order(table)
     for col in table.columns:
         bms = table_benchmark(col.header, table_ctx)
         if not bms and benchmarks:
@@ -344,6 +370,8 @@ def table_scores(table: Table, extractor: str = "table.score",
             values = [c.value for r in table.rows for c in r.cells
                       if c.col == col.index and c.value is not None and c.suffix in ("", "%")]
             im = _imagenet_metric(h, table.caption + " " + table.header, values)
+            if im is None and col.index in order_says:
+                im = order_says[col.index]
             if im:
                 cand.append(("imagenet", im[0], im[1]))
         if "coco" in bms and not re.search(r"VOC", table.caption) and not _AP_OTHER_RE.search(h) and not _keypoint_ap_set(table):

@@ -282,3 +282,25 @@ def test_slash_separated_cells_under_slash_separated_titles(corpus_dir: Path) ->
     got = {(f.model_label, f.metric): f.value for f in table_scores(t7)}
     assert got[("ShiftNet-A (ours)", "top1")] == 70.1 and got[("ShiftNet-A (ours)", "top5")] == 89.7
     assert ("GoogleNet", "top5") not in got  # printed "69.8 / -"
+
+
+def test_topk_order_tells_errors_from_accuracies(corpus_dir: Path) -> None:
+    # AlexNet Table 1: "Model Top-1 Top-5", "Sparse coding 47.1% 28.2%": top-1 above top-5 means errors
+    t1 = next(t for t in find_tables(_layout_of(corpus_dir, "AlexNet.pdf", 7)) if t.caption.startswith("Table 1"))
+    got = {(f.model_label, f.metric): (round(f.value, 2), f.reported_as) for f in table_scores(t1)}
+    assert got[("Sparse coding", "top1")] == (52.9, "error") and got[("CNN", "top5")] == (83.0, "error")
+
+
+def test_topk_order_needs_agreeing_rows() -> None:
+    from extract.scores import topk_order
+    from extract.tables import Cell, Column, Row, Table
+
+    def table(rows):
+        cols = [Column(0, 100, 120, "Top-1"), Column(1, 140, 160, "Top-5")]
+        return Table(1, "Table 1: Results", "Model Top-1 Top-5", "Model", cols,
+                     [Row(lab, [Cell(str(a), a, "", (100, 0, 120, 8), 0), Cell(str(b), b, "", (140, 0, 160, 8), 1)], lab, (0, 0, 160, 8))
+                      for lab, a, b in rows])
+
+    assert topk_order(table([("A", 76.1, 92.9), ("B", 70.2, 89.4)])) == {0: ("top1", False), 1: ("top5", False)}
+    assert topk_order(table([("A", 23.9, 7.1), ("B", 47.1, 28.2)])) == {0: ("top1", True), 1: ("top5", True)}
+    assert topk_order(table([("A", 23.9, 7.1), ("B", 70.2, 89.4)])) == {}  # rows disagree
