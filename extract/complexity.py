@@ -18,7 +18,7 @@ from extract.tables import Table, column_cells, column_titles
 from extract.version import EXTRACTOR_VERSION
 
 _OPS_HEAD_RE = re.compile(
-    r"(?<![A-Za-z])(?:[GMBT]?\s?-?FLOPs?|[GMBT]?FLOPS|(?:G|M|B)?\s?-?(?:Mult[\-\s.]*Adds?|Multi[\-\s]Adds|MAdds|MACs|MACC?s?|Multiply[\-\s]Adds)|#\s?Ops|\bOps\b)(?![A-Za-z])",
+    r"(?<![A-Za-z])(?:[GMBT]?\s?-?FLOPs?|[GMBT]?FLOPS|(?:G|M|B)?\s?-?(?:Mult[\-\s.]*Adds?|Multi[\-\s]Adds|MAdds?|MACs|MACC?s?|Multiply[\-\s]Adds)|#\s?Ops|\bOps\b)(?![A-Za-z])",
     re.IGNORECASE,
 )
 _OPS_EXCLUDE_RE = re.compile(
@@ -39,7 +39,7 @@ _PARAMS_EXCLUDE_RE = re.compile(
 #: Header scale markers -> multiplier.
 _HEAD_SCALES: list[tuple[re.Pattern[str], float]] = [
     (re.compile(r"[×x]\s?10\^?(\d{1,2})"), 0.0),  # power given in the header
-    (re.compile(r"\((?:in\s+)?(?:billions?|bn|B|G)\)|\bBillions?\b|(?<![A-Za-z])G[-\s]?(?:FLOPs?|MACs|Mult|MAdds)|(?<![A-Za-z])B[-\s]?(?:FLOPs?|MAdds)", re.IGNORECASE), 1e9),
+    (re.compile(r"\((?:in\s+)?(?:billions?|bn|B|G)\)|\bBillions?\b|\bBn\b|(?<![A-Za-z])G[-\s]?(?:FLOPs?|MACs|Mult|MAdds)|(?<![A-Za-z])B[-\s]?(?:FLOPs?|MAdds)", re.IGNORECASE), 1e9),
     (re.compile(r"\((?:in\s+)?(?:millions?|mil|M)\)|\bMillions?\b|(?<![A-Za-z])M[-\s]?(?:FLOPs?|MACs|Mult|MAdds|Params)|\(M\)", re.IGNORECASE), 1e6),
     (re.compile(r"\((?:in\s+)?(?:thousands?|K)\)", re.IGNORECASE), 1e3),
     (re.compile(r"(?<![A-Za-z])T[-\s]?FLOPs?", re.IGNORECASE), 1e12),
@@ -48,7 +48,7 @@ _HEAD_SCALES: list[tuple[re.Pattern[str], float]] = [
 
 def header_scale(header: str) -> float | None:
     """Given a column header, return the multiplier it declares (``"FLOPs (×10^9)"`` -> 1e9,
-    ``"GFLOPs"`` -> 1e9, ``"Params (M)"`` -> 1e6), or None when it declares none."""
+    ``"GFLOPs"`` -> 1e9, ``"Bn Ops"`` -> 1e9, ``"Params (M)"`` -> 1e6), or None when it declares none."""
     for pattern, mult in _HEAD_SCALES:
         m = pattern.search(header)
         if m:
@@ -57,7 +57,7 @@ def header_scale(header: str) -> float | None:
 
 
 def is_multiply_adds(header: str) -> bool:
-    """Given a header, return True when it counts multiply-adds (``Mult-Adds``, ``MAdds``, ``MACs``)."""
+    """Given a header, return True when it counts multiply-adds (``Mult-Adds``, ``MAdds``, ``MAdd``, ``MACs``)."""
     return bool(re.search(r"mult|madd|\bg?macs?\b|macc|multiply", header, re.IGNORECASE))
 
 

@@ -67,6 +67,17 @@ def test_header_scale_and_madds() -> None:
     assert header_scale("Mult-Adds (Millions)") == 1e6
     assert header_scale("FLOPs") is None
     assert is_multiply_adds("MAdds") and is_multiply_adds("Mult-Adds") and not is_multiply_adds("FLOPs")
+    assert header_scale("Bn Ops") == 1e9 and is_multiply_adds("MAdd")
+
+
+def test_ops_columns_headed_bn_ops_and_madd(corpus_dir: Path) -> None:
+    # YOLOv3 Table 2 "Bn Ops" (billions of operations); MobileNetV2 Table 6 "MAdd" with "0.8B" cells
+    yolo = next(t for t in find_tables(_layout_of(corpus_dir, "1804.02767.pdf", 3)) if t.caption.startswith("Table 2"))
+    ops = {f.model_label: f.value for f in table_complexity(yolo) if f.kind == "ops_per_forward_pass"}
+    assert ops["Darknet-53"] == 18.7e9
+    mnet = next(t for t in find_tables(_layout_of(corpus_dir, "1801.04381v3.pdf", 7)) if t.caption.startswith("Table 6"))
+    ops = {f.model_label: (f.value, f.reported_as) for f in table_complexity(mnet) if f.kind == "ops_per_forward_pass"}
+    assert ops["MNet V2 + SSDLite"] == (1.6e9, "multiply-adds")
 
 
 def test_clean_label() -> None:
