@@ -192,7 +192,9 @@ class _Row:
 
 
 def _order(f: dict[str, Any]) -> tuple:
-    return (f.get("page") or 0, f.get("bbox_top") or 0.0, f.get("bbox_x0") or 0.0)
+    """Reading order of a finding: page, line (tops within 2 pt are one line: cells of one table
+    row differ by fractions of a point), then x."""
+    return (f.get("page") or 0, round((f.get("bbox_top") or 0.0) / 2.0), f.get("bbox_x0") or 0.0)
 
 
 _TEST_DEV_RE = re.compile(r"\btest[\s-]?dev", re.IGNORECASE)  # COCO's test-dev is a test split
@@ -511,7 +513,12 @@ def _link_model_values(rows: list[_Row], fs: list[dict[str, Any]]) -> None:
             same_row = [f for f in cands if f["page"] == row.score["page"]
                         and (f.get("source_text") or "") == (row.score.get("source_text") or "")]
             if same_row:
-                best = sorted(same_row, key=lambda f: (-(f.get("confidence") or 0.0), *_order(f)))[0]
+                # a row of column groups ("original | re-implementation | SENet", each with its own
+                # GFLOPs): the cell under the score's own group
+                group = str(row.score["_ctx"].get("column_variant") or "").lower()
+                best = sorted(same_row, key=lambda f: (
+                    not (group and group in str(f["_ctx"].get("column") or "").lower()),
+                    -(f.get("confidence") or 0.0), *_order(f)))[0]
                 row.values[kind] = (best, "same table row")
                 continue
             matched = [f for f in cands if labels_match(f.get("model_label"), row.model_name)

@@ -162,3 +162,27 @@ def test_table_marking_its_own_rows_makes_the_others_not_own():
     findings[0]["model_label"], findings[0]["source_text"] = "BIDAF", "BIDAF 67.7 77.3"
     by = {r["model_name"]: r for r in assemble(findings, PAPERS)}
     assert by["Match-LSTM"]["chip_model"] == "nvidia-geforce-gtx-titan-x"
+
+
+def test_reading_order_and_column_group_of_same_row_values():
+    # SENet Table 4: two crop sizes; cells of one printed row differ in top by fractions of a point
+    row = "ResNet-200 [11] 21.7 5.8 20.1 4.8"
+    findings = [
+        _f("a", "score", 78.3, model_label="ResNet-200", benchmark="imagenet", metric="top1", page=6, bbox_x0=430.7, bbox_top=231.37, source_text=row, method="table_cell"),
+        _f("b", "score", 94.2, model_label="ResNet-200", benchmark="imagenet", metric="top5", page=6, bbox_x0=462.6, bbox_top=231.46, source_text=row, method="table_cell"),
+        _f("c", "score", 79.9, model_label="ResNet-200", benchmark="imagenet", metric="top1", page=6, bbox_x0=490.2, bbox_top=231.46, source_text=row, method="table_cell"),
+        _f("d", "score", 95.2, model_label="ResNet-200", benchmark="imagenet", metric="top5", page=6, bbox_x0=521.9, bbox_top=231.37, source_text=row, method="table_cell"),
+    ]
+    got = {r["metric"]: r["score"] for r in assemble(findings, PAPERS)}
+    assert got == {"top1": 78.3, "top5": 94.2}  # both from the first (224 x 224) pair
+    # SENet Table 2: "original | re-implementation | SENet" groups, each with its own GFLOPs
+    row = "ResNet-50 [10] 24.7 7.8 3.86 24.80 7.48 3.86 23.29 6.62 3.87"
+    se = {"column_variant": "SENet", "column": "SENet top-1 err."}
+    findings = [
+        _f("s", "score", 76.71, model_label="ResNet-50", benchmark="imagenet", metric="top1", page=5, source_text=row, method="table_cell", context=se),
+        _f("o1", "ops_per_forward_pass", 3.86e9, unit="FLOP", model_label="ResNet-50", page=5, bbox_x0=300.0, source_text=row,
+           method="table_cell", context={"column": "re-implementation GFLOPs"}),
+        _f("o2", "ops_per_forward_pass", 3.87e9, unit="FLOP", model_label="ResNet-50", page=5, bbox_x0=400.0, source_text=row,
+           method="table_cell", context={"column": "SENet GFLOPs"}),
+    ]
+    assert assemble(findings, PAPERS)[0]["ops_per_forward_pass_flop"] == 3.87e9
