@@ -220,6 +220,9 @@ def parse_row(line: Line, max_label_words: int = 8, max_label_chars: int = 70) -
         if _DELTA_RE.match(w.text):
             k -= 1
             continue
+        if cells and w.text.strip(_MARKERS) == "" and k >= 2 and _is_cell(words[k - 2].text):
+            k -= 1  # "19.9 † 4.9 †": a footnote mark set apart from its cell
+            continue
         if w.text == "/" and cells and k >= 2 and _is_cell(words[k - 2].text):
             k -= 1  # "70.1 / 89.7" under "Top-1 / Top-5": two cells set with a slash between
             continue
@@ -808,7 +811,12 @@ def caption_lines(layout: PageLayout, region: Box) -> tuple[str, set[int]]:
         mains = [(abs(ln.bbox[1] - region[1]), k) for k, ln in enumerate(lines) if CAPTION_RE.match(ln.text)]
         if mains:
             main_text, main_used = _caption_block(layout, min(mains)[1])
-            text, used = f"{main_text} {text}", used | main_used
+            # "Table 1: (b) Ablations on the SQuAD dev set. (1a) The performance of ...": the
+            # sub-table's own subject first, where a caption's first sentence is read from
+            label = CAPTION_RE.match(main_text)
+            head = label.group(0).strip() if label else ""
+            sub = text.rstrip(" .") + "."
+            text, used = f"{head} {sub} {main_text[label.end():].strip() if label else main_text}".strip(), used | main_used
     return text, used
 
 

@@ -315,3 +315,36 @@ def test_topk_order_needs_agreeing_rows() -> None:
     assert topk_order(table([("A", 76.1, 92.9), ("B", 70.2, 89.4)])) == {0: ("top1", False), 1: ("top5", False)}
     assert topk_order(table([("A", 23.9, 7.1), ("B", 47.1, 28.2)])) == {0: ("top1", True), 1: ("top5", True)}
     assert topk_order(table([("A", 23.9, 7.1), ("B", 70.2, 89.4)])) == {}  # rows disagree
+
+
+def test_row_broken_at_a_raised_mark_is_one_row(corpus_dir: Path) -> None:
+    # RefineDet Table 7: pdfium ends a line after "RetinaNet800 [28]" at the raised "∗"
+    t = next(t for t in find_tables(_layout_of(corpus_dir, "1711.06897v3.pdf", 7)) if "RetinaNet" in " ".join(r.label for r in t.rows))
+    labels = {r.label: [c.text for c in r.cells][:1] for r in t.rows}
+    assert labels["RetinaNet800 [28] ∗ (ResNet-101-FPN)"] == ["39.1"]
+    assert "ResNet-101-FPN" not in labels
+    # SENet Table 2: "19.9 † 4.9 †" marks set apart inside the row
+    t2 = next(t for t in find_tables(_layout_of(corpus_dir, "1709.01507v2.pdf", 5)) if t.caption.startswith("Table 2"))
+    row = next(r for r in t2.rows if r.label.startswith("Inception-ResNet-v2"))
+    assert [c.text for c in row.cells][:3] == ["19.9", "4.9", "20.37"]
+
+
+def test_sub_table_caption_comes_first(corpus_dir: Path) -> None:
+    # BiDAF Table 1: "(a) Results on the SQuAD test set" / "(b) Ablations on the SQuAD dev set"
+    tables = [t for t in find_tables(_layout_of(corpus_dir, "1611.01603v6.pdf", 6)) if t.caption.startswith("Table 1")]
+    assert any(t.caption.startswith("Table 1: (b) Ablations on the SQuAD dev set. (1a) The performance") for t in tables)
+
+
+def test_join_split_lines() -> None:
+    from extract.layout import Line, Word, join_split_lines
+
+    def line(*words):
+        return Line([Word(t, box, 0, 0) for t, box in words])
+
+    a = line(("RetinaNet800", (80, 349, 124, 354)), ("[28]", (127, 349, 138, 355)))
+    b = line(("∗", (140, 348, 143, 351)), ("trainval35k", (177, 349, 204, 354)))
+    c = line(("next", (80, 360, 100, 366)))  # the next printed line: below
+    far = line(("right", (400, 349, 420, 354)))  # same height, far right: another column
+    out = join_split_lines([a, b, c, far])
+    assert [ln.text for ln in out] == ["RetinaNet800 [28] ∗ trainval35k", "next", "right"]
+    assert out[0].bbox == (80, 348, 204, 355)
