@@ -62,7 +62,7 @@ def clean_label(label: str) -> str:
     ``"VGG [41] (v5)"`` -> ``"VGG (v5)"``, ``"BiDAF (Seo et al., 2016)"`` -> ``"BiDAF"``; a date
     is kept: ``"R-NET (March 2017)"`` names one leaderboard entry."""
     out = re.sub(r"\s*\[[\d,\s\-–]+\]", "", label)
-    out = re.sub(r"\s*\((?!" + MONTH_DATE + r")(?:[A-Z][A-Za-z\-]+(?: et al\.?)?|[A-Z][a-z]+ and [A-Z][a-z]+),? (?:19|20)\d\d[a-z]?\)", "", out)
+    out = re.sub(r"\s*\((?!" + MONTH_DATE + r")(?:[A-Z][A-Za-z\-]+\.?(?: et al\.?)?|[A-Z][a-z]+ and [A-Z][a-z]+\.?),? (?:19|20)\d\d[a-z]?\)", "", out)
     return re.sub(r"\s+", " ", out).strip(" †‡*§¶∗")
 
 
@@ -158,11 +158,14 @@ def _column_variant(header: str) -> str:
 
 #: Datasets other than the six benchmarks that tables report with the same column names
 #: (top-1/top-5, COCO-style AP, EM/F1): a table naming one is never assigned a benchmark by its columns.
+#: Datasets other than the six benchmarks, named as datasets: whole words, and the ones that are
+#: also English words (Places, Pets, Birds, Flowers, Tiny) only as the dataset's proper name.
 _OTHER_DATASET_RE = re.compile(
-    r"CIFAR|SVHN|MNIST|Places|Kinetics|iNat|JFT|Food-?101|Flowers|Caltech|Stanford|Oxford|Pets|Birds|CUB|"
-    r"\bVOC\b|PASCAL|KITTI|Cityscapes|LVIS|Objects365|Open\s?Images|ADE20K|WIDER|CrowdHuman|"
-    r"TriviaQA|NewsQA|MS\s?MARCO|SearchQA|HotpotQA|Natural\s+Questions|CoQA|QuAC|WikiQA|CNN|Daily\s?Mail|"
-    r"SQuAD\s*(?:v\s*)?2|Tiny|ImageNet[- ]?(?:V2|C|A|R|21[kK]|22[kK])",
+    r"\b(?:CIFAR|SVHN|MNIST|Kinetics|iNat(?:uralist)?|JFT|Food-?101|Caltech|CUB|VOC|PASCAL|KITTI|Cityscapes|LVIS|"
+    r"Objects365|Open\s?Images|ADE20K|WIDER|CrowdHuman|TriviaQA|NewsQA|MS\s?MARCO|SearchQA|HotpotQA|"
+    r"Natural\s+Questions|CoQA|QuAC|WikiQA|Daily\s?Mail|CNN\s?/\s?Daily|SQuAD\s*(?:v\s*)?2|"
+    r"ImageNet[- ]?(?:V2|C|A|R|21[kK]|22[kK])|Tiny[- ]?ImageNet)"
+    r"|(?-i:\b(?:Places\d*|Stanford\s+\w+|Oxford(?:\s+|-)(?:Flowers|Pets|IIIT)\w*|Flowers-?\d+|Pets|Birds)\b)",
     re.IGNORECASE,
 )
 

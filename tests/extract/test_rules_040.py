@@ -232,6 +232,16 @@ def test_top1_column_infers_imagenet_unless_another_dataset_is_named():
     assert table_scores(cifar, benchmarks=frozenset({"imagenet"})) == []
 
 
+def test_other_dataset_names_are_whole_names():
+    from extract.scores import _OTHER_DATASET_RE
+
+    # "Combination" is no iNaturalist, "CNN models" no CNN/Daily Mail, "tiny models" no Tiny ImageNet
+    for text in ("Combination of HMM, Maxent etc.", "CNN models on ImageNet", "tiny models", "it places"):
+        assert not _OTHER_DATASET_RE.search(text), text
+    for text in ("CIFAR-10", "CNN/Daily Mail", "Tiny ImageNet", "Places365", "iNaturalist", "PASCAL VOC", "SQuAD 2.0"):
+        assert _OTHER_DATASET_RE.search(text), text
+
+
 def test_em_f1_columns_infer_squad():
     t = _table("Table 1: Our results.", "EM F1", ["EM", "F1"], [("R-net+ (single model)", ["72.3", "80.7"])])
     fs = table_scores(t, benchmarks=frozenset({"squad11"}))

@@ -80,6 +80,11 @@ def test_ops_columns_headed_bn_ops_and_madd(corpus_dir: Path) -> None:
     assert ops["MNet V2 + SSDLite"] == (1.6e9, "multiply-adds")
 
 
+def test_clean_label_author_with_period() -> None:
+    assert clean_label("MaxEnt classifier (Chieu., 2003)") == "MaxEnt classifier"
+    assert clean_label("Semi-supervised model combination (Ando and Zhang., 2005)") == "Semi-supervised model combination"
+
+
 def test_clean_label() -> None:
     assert clean_label("VGG [41] (v5)") == "VGG (v5)"
     assert clean_label("ResNet-50 (He et al., 2016)") == "ResNet-50"
