@@ -112,13 +112,18 @@ def model_key(label: str | None) -> str:
     ``"ResNet-152"``, ``"ResNet 152"`` and ``"ResNet_152 [12]"`` all give ``"resnet152"``;
     a ``+`` glued to the name stays (``"RefineDet512+"`` -> ``"refinedet512plus"``, another
     model than ``"RefineDet512"``), and so does a star inside the name (``"AlexNet∗-GAP"`` ->
-    ``"alexnetstargap"``; a trailing footnote star goes); None or "" gives "".
+    ``"alexnetstargap"``, as does a glued trailing one: ``"SSD512*"`` -> ``"ssd512star"``; table
+    labels lose footnote stars before this unless the caption names the starred model); None or
+    "" gives "".
     """
     if not label:
         return ""
     t = _CITE_RE.sub(" ", label)
     # inner marks name variants: "AlexNet∗-GAP" is not "AlexNet-GAP", "BN˚" is not "BN"
     t = re.sub(r"[*∗](?=[\w\-])", "star", t).replace("˚", "ring").replace("°", "ring")
+    # a glued trailing star the table kept because its caption names it ("SSD512*": trained with
+    # more augmentation) is a variant too; footnote stars are stripped from labels before this
+    t = re.sub(r"(?<=[A-Za-z0-9])[*∗]$", "star", t.strip())
     t = re.sub(r"\(\s*ours\s*\)|\bours\b", " ", t, flags=re.IGNORECASE)
     t = re.sub(r"(\d+)\s*-?\s*layers?\b", r"\1", t, flags=re.IGNORECASE)
     t = glued_plus(t)

@@ -381,6 +381,8 @@ def table_scores(table: Table, extractor: str = "table.score",
             coco_style = (re.search(r"(?:\bAP\b|Precision).*?0?\.5\s*:\s*0?\.95", h)
                           # "mAP" over "@.5  @[.5, .95]" columns (ResNet Table 9)
                           or (re.search(r"@\s*\[\s*0?\.5\s*[,:]\s*0?\.95\s*\]", h) and re.search(r"\bm?AP\b", table.header))
+                          # "COCO test-dev2015" over "0.5:0.95" (SSD Table 6): COCO's IoU range is its AP
+                          or (re.search(r"(?<![\d.])0?\.5\s*:\s*0?\.95\b", h) and _COCO_RE.search(h))
                           ) and not re.search(r"Area|Recall", h)
             if (any(_AP_TOKEN_RE.match(t) for t in tokens) or coco_style) and not _MASK_TASK_RE.search(caption_head(table.caption)):
                 cand.append(("coco", "box_ap", False))
@@ -426,6 +428,9 @@ def table_scores(table: Table, extractor: str = "table.score",
         variant = _column_variant(col.header) if benchmark == "imagenet" else ""
         for row, cell in column_cells(table, col.index):
             label = clean_label(row.label)
+            star = re.search(r"[*∗]+$", re.sub(r"\s*\[[\d,\s\-–]+\]", "", row.label).strip())
+            if star and label and f"{label}{star.group(0)}" in table.caption:
+                label += star.group(0)  # "SSD512*": the caption names it, a model of its own
             if col_decimal and "." not in cell.text:
                 continue  # an integer among decimals: a header row of counts, not a score
             if not label or set(label.replace(" ", "")) <= set("Xx✓✗×-–√"):

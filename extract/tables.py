@@ -525,10 +525,17 @@ def stitch_marker_rows(rows: list[Row]) -> list[Row]:
     return out
 
 
+def _sub_header_label(label: str) -> bool:
+    """Given a row label, return True when the row is a line of column sub-headers, not data: no
+    label (crop sizes ``224× 320×``) or only thresholds and numbers (SSD's IoU line ``0.5 0.5 0.5
+    0.5 0.5:0.95 0.5 0.75``, read as label ``0.5 ... 0.5:0.95`` and two cells)."""
+    return not re.search(r"[A-Za-z]", label)
+
+
 def _assemble(layout: PageLayout, start: int, last: int, rows: list[Row]) -> Table | None:
     """Given the line range of a block of rows, return the :class:`Table`, or None when too thin."""
     lines = layout.lines
-    while len(rows) > 1 and not rows[0].label.strip():
+    while len(rows) > 1 and _sub_header_label(rows[0].label):
         rows = rows[1:]  # label-less leading rows are column sub-headers (crop sizes "224× 320×"), not data
     cols = cluster_columns(rows)
     if not cols:
@@ -544,12 +551,12 @@ def _assemble(layout: PageLayout, start: int, last: int, rows: list[Row]) -> Tab
     all_caps = _all_caption_lines(layout)
     header_lines: list[Line] = []
     for k, ln in enumerate(lines):
-        if k in cap_idx or k in all_caps or start <= k <= last:
+        if k in cap_idx or k in all_caps or (start <= k <= last and ln.bbox[3] > top + 1):
             continue
         b = ln.bbox
         if b[3] > top + 1 or b[1] < top - 55 or b[1] < cap_top - 1 or b[2] < x0 - 2 or b[0] > x1 + 2:
             continue
-        if CAPTION_RE.match(ln.text) or _is_prose(ln) or (_is_row(ln) and parse_row(ln).label.strip()):
+        if CAPTION_RE.match(ln.text) or _is_prose(ln) or (_is_row(ln) and not _sub_header_label(parse_row(ln).label)):
             continue
         if is_running_header(ln, layout.height):
             continue

@@ -149,3 +149,13 @@ def test_shared_words_ignore_plurals_and_function_words():
 
     assert _words("SMT+LSTM5") & _words("Rescoring the baseline 1000-best with an ensemble of 5 reversed LSTMs") == {"lstm"}
     assert not _words("an ensemble of models")
+
+
+def test_covered_variant_with_agreeing_scores_pairs_before_the_same_name():
+    # SSD: the curators' "SSD512" 28.8 is the paper's SSD512* (more augmentation); its SSD512 is 26.8
+    ref = [_ref("SSD512", score={"box_ap": 28.8})]
+    obs = [_obs("SSD512", "box_ap", 26.8), _obs("SSD512*", "box_ap", 28.8)]
+    ev = evaluate(ref, obs, PAPERS)
+    got = {(it["observation_model"], it["outcome"]) for it in ev.items}
+    assert ("SSD512*", "TP") in got
+    assert ("SSD512", "contradicts reference (FP)") in got  # the same-name row still counts against us

@@ -353,3 +353,11 @@ def test_join_split_lines() -> None:
     out = join_split_lines([a, b, c, far])
     assert [ln.text for ln in out] == ["RetinaNet800 [28] ∗ trainval35k", "next", "right"]
     assert out[0].bbox == (80, 348, 204, 355)
+
+
+def test_iou_sub_header_line_and_starred_models_named_by_the_caption(corpus_dir: Path) -> None:
+    # SSD Table 6: "0.5 ... 0.5:0.95 0.5 0.75" under "COCO test-dev2015" is a header line; the
+    # caption says "SSD300* and SSD512* are the models that are trained with the new data augmentation"
+    t6 = next(t for t in find_tables(_layout_of(corpus_dir, "1512.02325v5.pdf", 13)) if t.caption.startswith("Table 6"))
+    assert "0.5:0.95" in t6.columns[4].header and t6.rows[0].label == "SSD300"
+    assert {f.model_label: f.value for f in table_scores(t6)} == {"SSD300": 23.2, "SSD512": 26.8, "SSD300*": 25.1, "SSD512*": 28.8}
