@@ -267,7 +267,17 @@ def _statement_rank(f: dict[str, Any], row: _Row, kinds_in_sentence: dict[str, s
     # (pre-)training run's statement goes first ("1,000,000 steps, which is approximately 40 epochs")
     fine = 1 if f["_ctx"].get("phase") == "finetuning" else 0
     side = 1 if _SIDE_RUN_RE.search(f.get("source_text") or "") else 0
-    return (-names_row, side, fine, -pre, -names_bench, -setup, -(f.get("confidence") or 0.0), *_order(f))
+    return (-names_row, side, fine, -pre, -names_bench, -setup, -(f.get("confidence") or 0.0), *_text_order(f))
+
+
+def _text_order(f: dict[str, Any]) -> tuple:
+    """Reading order of a sentence finding: page, then its offset in the page's text (the text
+    layer reads a two-column page down the left column first; position on the page would mix the
+    columns), else top and x for findings without one."""
+    off = f["_ctx"].get("offset")
+    if isinstance(off, int):
+        return (f.get("page") or 0, off, 0.0)
+    return (f.get("page") or 0, f.get("bbox_top") or 0.0, f.get("bbox_x0") or 0.0)
 
 
 #: Statements about a side run, not the reported model's training: ablations, the child networks

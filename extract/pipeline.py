@@ -184,6 +184,7 @@ def _extract_open(pdf, p: Path, settings: ExtractSettings, t0: float, chips, bui
                 findings.extend(table_complexity(table, layout))
     if settings.sentences:
         findings.extend(seam_findings(bodies, chips, sentence_findings))
+        scope_by_table_refs(findings, bodies)
     if settings.pdfplumber_check:
         findings = cross_check(p, findings)
     if any(_FLOPS_ARE_MADDS_RE.search(t) for t in texts):
@@ -330,6 +331,32 @@ def seam_findings(bodies: list[str], chips, sentence_findings, max_tail: int = 3
                 out.extend(new)
                 break
     return out
+
+
+_CAPTION_START_RE = re.compile(r"(?m)^\s*Table\s+(\d{1,2})\s*[:.|]\s*(.{0,300})")
+
+
+def scope_by_table_refs(findings: list[Finding], bodies: list[str]) -> None:
+    """Given a paper's findings and its pages' body texts, set the dataset context of sentence
+    findings whose sentence names no dataset but refers to a table (in it or in the 300
+    characters before it: ``In Table 1, we compare ... Following [49], our models were trained for
+    600 epochs``) to the dataset that table's caption names (``... on the CIFAR-10 (C-10) and
+    CIFAR-100 (C100) datasets``): the statement is about that table's runs. The caption's dataset
+    replaces one merely named somewhere before the sentence; ``context["dataset_from"]`` says so."""
+    from extract.sentences import table_dataset
+
+    captions: dict[str, str] = {}
+    for text in bodies:
+        for m in _CAPTION_START_RE.finditer(text):
+            captions.setdefault(m.group(1), m.group(2))
+    for f in findings:
+        ref = f.context.get("table_ref")
+        if f.method != "sentence" or not ref or f.context.get("dataset_named") or ref not in captions:
+            continue
+        ds = table_dataset(captions[ref])
+        if ds:
+            f.context["dataset"], f.context["dataset_named"] = ds, False
+            f.context["dataset_from"] = f"Table {ref} caption"
 
 
 def _past(text: str, f: Finding, join: int) -> bool:

@@ -151,6 +151,7 @@ class _Emitter:
         bbox = self.layout.bbox_of_span(self.s0 + a, self.s0 + b) if self.layout is not None else None
         ctx = dict(kw.pop("context", {}))
         ctx["match"] = self.sentence[a:b]
+        ctx["offset"] = self.s0 + a  # characters into the page's text, in the text layer's reading order
         if value is not None:
             value = float(f"{value:.12g}")  # 1.28 * 1e6 -> 1.28e6 exactly
         self.out.append(Finding(
@@ -351,11 +352,25 @@ def sentence_findings(flat: str, spans: list[tuple[int, int]], layout: PageLayou
         complexity_findings(s, emit)
         if len(out) > n:
             ds = dataset_context(flat, s0, s1)
-            if ds:
-                for f in out[n:]:
+            refs = _TABLE_REF_RE.findall(flat, max(0, s0 - 300), s1)
+            for f in out[n:]:
+                if ds:
                     f.context.setdefault("dataset", ds[0])
                     f.context.setdefault("dataset_named", ds[1])
+                if refs:
+                    f.context.setdefault("table_ref", refs[-1])
     return out
+
+
+#: A reference to a numbered table in running text ("In Table 1, we compare ...").
+_TABLE_REF_RE = re.compile(r"\bTable\s+(\d{1,2})\b(?!\s*[:.|]\s*[A-Z])")
+
+
+def table_dataset(caption: str) -> str | None:
+    """Given a table caption, return the dataset it names (first one; a benchmark key, ``small``
+    or ``other``, as :func:`dataset_context`), or None."""
+    m = _DATASET_RE.search(caption)
+    return m.lastgroup if m else None
 
 
 #: Datasets a training statement can be about: the six benchmarks' and others that papers train

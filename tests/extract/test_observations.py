@@ -186,3 +186,15 @@ def test_reading_order_and_column_group_of_same_row_values():
            method="table_cell", context={"column": "SENet GFLOPs"}),
     ]
     assert assemble(findings, PAPERS)[0]["ops_per_forward_pass_flop"] == 3.87e9
+
+
+def test_statements_ranked_in_text_order_not_page_position():
+    # two-column page: the right column's statement sits higher on the page but is read later
+    findings = [
+        _f("s", "score", 71.0, model_label="CondenseNet", benchmark="imagenet", metric="top1", source_text="CondenseNet 29.0"),
+        _f("a", "epochs", 120.0, unit=None, page=7, bbox_x0=60.0, bbox_top=500.0, source_text="All models are trained for 120 epochs.",
+           context={"dataset": "imagenet", "offset": 1200}),
+        _f("b", "epochs", 300.0, unit=None, page=7, bbox_x0=320.0, bbox_top=100.0, source_text="pruned once after training (for 300 epochs).",
+           context={"dataset": "imagenet", "offset": 4800}),
+    ]
+    assert assemble(findings, PAPERS)[0]["epochs"] == 120.0

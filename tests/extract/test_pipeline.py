@@ -204,3 +204,33 @@ def test_technique_citation_is_not_other_work() -> None:
     assert not _about_other_work("Following He et al. [12], models are trained for 90 epochs.")
     assert _about_other_work("ResNet [12] was trained for 90 epochs.")
     assert _about_other_work("The model in [9] was trained for 90 epochs.")
+
+
+def test_statement_near_a_table_reference_takes_the_caption_dataset() -> None:
+    from extract.models import Finding
+    from extract.pipeline import scope_by_table_refs
+
+    bodies = ["Table 1: Comparison of classification error rate (%) on the CIFAR-10 (C-10) and CIFAR-100 datasets.\n",
+              "Results on ImageNet are below. In Table 1, we compare with other networks. Following [49], "
+              "our models were trained for 600 epochs.\n"]
+
+    def f(ctx):
+        return Finding(kind="epochs", value=600.0, unit="epoch", page=2, bbox=None, source_text="...",
+                       extractor="sentence.epochs", extractor_version="t", method="sentence", confidence=0.6, context=ctx)
+
+    near = f({"dataset": "imagenet", "dataset_named": False, "table_ref": "1"})
+    named = f({"dataset": "imagenet", "dataset_named": True, "table_ref": "1"})  # the sentence names ImageNet itself
+    unknown = f({"table_ref": "9"})
+    scope_by_table_refs([near, named, unknown], bodies)
+    assert (near.context["dataset"], near.context["dataset_from"]) == ("small", "Table 1 caption")
+    assert named.context["dataset"] == "imagenet" and "dataset_from" not in named.context
+    assert "dataset" not in unknown.context
+
+
+def test_sentence_findings_record_table_refs_and_offsets() -> None:
+    from extract.sentences import sentence_findings
+    from extract.text import sentence_spans
+
+    flat = "In Table 1, we compare with other networks. Following [49], our models were trained for 600 epochs."
+    fs = sentence_findings(flat, sentence_spans(flat), None, 3)
+    assert [(f.kind, f.context["table_ref"], f.context["offset"]) for f in fs] == [("epochs", "1", flat.index("for 600"))]
