@@ -83,7 +83,8 @@ _CORES_RE = re.compile(
 )
 _EPOCHS_RE = re.compile(
     rf"(?:(?P<pre>\b(?:for|a total of|total of|about|approximately|roughly|around|~|over)\s+)(?P<n>{COUNT})\s+(?:training\s+|full\s+)?epochs\b"
-    rf"|(?P<n2>{COUNT})\s+(?:training\s+)?epochs\s+in\s+total|(?P<n3>{COUNT})\s+training\s+epochs)",
+    rf"|(?P<n2>{COUNT})\s+(?:training\s+)?epochs\s+in\s+total|(?P<n3>{COUNT})\s+training\s+epochs"
+    rf"|(?P<n4>{COUNT})\s+epochs\s+(?:are|were)\s+(?:run|used|performed|trained))",
     re.IGNORECASE,
 )
 _EPOCH_SCHEDULE_BEFORE_RE = re.compile(r"(?:every|each|first|last|after|at|warm-?up|within|per)\s+(?:the\s+)?$", re.IGNORECASE)
@@ -284,9 +285,9 @@ def time_findings(s: str, emit: _Emitter) -> None:
         emit("training_time", seconds, "s", m.start(), m.end(), "sentence.training_time", 0.6,
              reported_as=unit, context=ctx)
     for m in _EPOCHS_RE.finditer(s):
-        if _EPOCH_SCHEDULE_BEFORE_RE.search(s[:m.start()]):
-            continue
-        raw = m.group("n") or m.group("n2") or m.group("n3")
+        if _EPOCH_SCHEDULE_BEFORE_RE.search(s[:m.start()]) or re.match(r"\s*each\b", s[m.end():], re.I):
+            continue  # "after 30 epochs"; "trains the top 250 models for 300 epochs each" (a search's candidates)
+        raw = m.group("n") or m.group("n2") or m.group("n3") or m.group("n4")
         try:
             n = parse_number(raw)
         except ValueError:

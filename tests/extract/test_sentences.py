@@ -156,3 +156,12 @@ def test_label_before_a_count(before, label):
     from extract.sentences import _label_before
 
     assert _label_before(before) == label
+
+
+def test_epochs_of_each_search_candidate_are_not_a_schedule():
+    from extract.sentences import sentence_findings
+
+    s = "NAS has an additional reranking stage, that trains the top 250 models for 300 epochs each."
+    assert sentence_findings(s, [(0, len(s))], None, 1) == []
+    s = "We trained the models and 90 epochs were run in total on eight GPUs."
+    assert [(f.kind, f.value) for f in sentence_findings(s, [(0, len(s))], None, 1) if f.kind == "epochs"] == [("epochs", 90.0)]
