@@ -32,6 +32,11 @@ def test_table_covers_required_chips_with_sources() -> None:
     ("text", "keys"),
     [
         ("8 NVIDIA P100 GPUs", ["nvidia-tesla-p100"]),
+        ("trained on 4 Quadro P6000 GPUs", ["nvidia-quadro-p6000"]),
+        ("two GTX 780 GPUs", ["nvidia-geforce-gtx-780"]),
+        ("four A40 GPUs", ["nvidia-a40"]),
+        ("the A40-B model", []),  # a model name, not the GPU
+        ("a Quadro RTX 6000", ["nvidia-quadro-rtx-6000"]),
         ("two GTX 580 3GB GPUs", ["nvidia-geforce-gtx-580"]),
         ("a TPUv3 pod with 512 cores", ["google-tpu-v3"]),
         ("on 16 Cloud TPUs", ["google-cloud-tpu"]),
