@@ -229,6 +229,11 @@ def hardware_findings(s: str, emit: _Emitter, chips: tuple[Chip, ...] | None = N
              context={"phase": phase, "chip": chip.chip.key if chip else None,
                       "device": ("tpu_chip" if "chip" in m.group("dev").lower() else "tpu_device") if is_tpu else "gpu"})
         counted.append((m.start(), m.end()))
+    if not counted and len(mentions) == 1 and _ONE_CHIP_RE.search(s[:mentions[0].start]) and _USE_ONE_RE.search(s):
+        # "It took 14 days to train the model on a single GTX 1080 Ti.": the chip without "GPU"
+        c = mentions[0]
+        emit("chip_count", 1.0, "count", c.start, c.end, "sentence.chip_count", 0.6,
+             context={"phase": phase, "chip": c.chip.key, "device": "tpu_device" if c.chip.kind == "tpu" else "gpu"})
 
 
 def _timing_hardware(s: str, emit: _Emitter, chips: tuple[Chip, ...] | None) -> None:

@@ -165,3 +165,15 @@ def test_epochs_of_each_search_candidate_are_not_a_schedule():
     assert sentence_findings(s, [(0, len(s))], None, 1) == []
     s = "We trained the models and 90 epochs were run in total on eight GPUs."
     assert [(f.kind, f.value) for f in sentence_findings(s, [(0, len(s))], None, 1) if f.kind == "epochs"] == [("epochs", 90.0)]
+
+
+@pytest.mark.parametrize(("s", "count"), [
+    ("It took 14 days to train the model on a single GTX 1080 Ti.", 1.0),
+    ("We train on a Titan X.", 1.0),
+    ("The model fits on a single V100.", None),  # not a statement of training
+])
+def test_one_named_chip_without_the_word_gpu(s, count):
+    from extract.sentences import sentence_findings
+
+    got = [f.value for f in sentence_findings(s, [(0, len(s))], None, 1) if f.kind == "chip_count"]
+    assert got == ([count] if count else [])
