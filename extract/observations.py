@@ -321,10 +321,14 @@ def _applies(f: dict[str, Any], row: _Row, paper_rows: list[_Row]) -> tuple[bool
     side dataset (the sentence, or the text just before it, names CIFAR, SVHN, PTB ...: context
     ``dataset == "small"``, see :func:`extract.sentences.dataset_context`) applies to no row; one
     about another large dataset (VOC, Cityscapes ...) gives no schedule (epochs, time, data size)
-    but its hardware stands: detection papers state their one machine in a VOC section."""
+    but its hardware stands: detection papers state their one machine in a VOC section. A statement
+    in a table's caption (context ``caption_of``) applies only to that table's rows."""
     ds = f["_ctx"].get("dataset")
     if ds == "small" or (ds == "other" and f["kind"] in ("epochs", "training_time", "training_set_size")):
         return False, ""
+    cap = f["_ctx"].get("caption_of")
+    if cap and not re.match(rf"{re.escape(cap)}\s*[:.|]", str(row.score["_ctx"].get("caption") or "")):
+        return False, ""  # a table caption's statement ("The models are trained for 12 epochs") is about that table
     s = f.get("source_text") or ""
     sizes = _statement_sizes(f)
     row_sizes = _row_sizes(row)
@@ -580,6 +584,11 @@ def _link_paper_values(rows: list[_Row], fs: list[dict[str, Any]]) -> None:
                 cands = devices or cands
             if kind in ("chip_model", "chip_count"):
                 cands = _training_first(kind, cands, stmts)
+            if kind in ("epochs", "training_time"):
+                # an ablation's or a search's schedule ("For ablation studies, we train models for 12
+                # epochs", "During the search ... each network is trained for 20 epochs") is not the
+                # reported model's, even when the paper states no other
+                cands = [f for f in cands if not _SIDE_RUN_RE.search(f.get("source_text") or "")]
             usable = []
             for f in cands:
                 ok, reason = _applies(f, row, own_rows)

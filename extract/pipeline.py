@@ -153,6 +153,7 @@ def _extract_open(pdf, p: Path, settings: ExtractSettings, t0: float, chips, bui
     bodies = [blank_lines(raw, refs[i]) for i, raw in enumerate(texts)]
     benchmarks = paper_benchmarks("\n".join(bodies))
     findings: list[Finding] = []
+    section: str | None = None  # the section heading in effect at the end of the previous page
     for i, text in enumerate(bodies):
         flat = text.replace("\n", " ")
         wants_table = settings.tables and bool(_TABLE_PAGE_RE.search(text))
@@ -161,6 +162,7 @@ def _extract_open(pdf, p: Path, settings: ExtractSettings, t0: float, chips, bui
             spans = sentence_spans(flat)
             wants_sent = bool(sentence_findings(flat, spans, None, i + 1, chips) or sentence_scores(flat, spans, None, i + 1))
         if not (wants_table or wants_sent):
+            section = next((ln for ln in reversed(text.split("\n")) if is_heading(ln)), section)
             continue
         page = pdf[i]
         tp = page.get_textpage()
@@ -173,11 +175,15 @@ def _extract_open(pdf, p: Path, settings: ExtractSettings, t0: float, chips, bui
         if refs[i]:
             layout.lines = [ln for ln in layout.lines if ln.words and layout.text[ln.words[0].start] != " "]
         result.pages_analysed += 1
+        heads = [(ln.words[0].start, ln.text) for ln in layout.lines if is_heading(ln.text)]
         if wants_sent:
             lflat = layout.flat
             lspans = sentence_spans(lflat)
-            findings.extend(sentence_findings(lflat, lspans, layout, i + 1, chips))
+            stated = sentence_findings(lflat, lspans, layout, i + 1, chips)
+            scope_by_section(stated, heads, section)
+            findings.extend(stated)
             findings.extend(sentence_scores(lflat, lspans, layout, i + 1))
+        section = heads[-1][1] if heads else section
         if wants_table:
             for table in find_tables(layout):
                 findings.extend(table_scores(table, benchmarks=benchmarks))
@@ -331,6 +337,48 @@ def seam_findings(bodies: list[str], chips, sentence_findings, max_tail: int = 3
                 out.extend(new)
                 break
     return out
+
+
+_HEADING_RE = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2}){0,2}\.?|[A-H](?:\.\d{1,2})?\.?)\s+([A-Z][^.!?:;]{3,80})$")
+
+
+def is_heading(line: str) -> bool:
+    """Given a line of text, return True when it reads as a numbered section heading (``4.2. Image
+    Classification in ImageNet-1K``, ``C CIFAR-10 Experiments``): a section number, then a
+    capitalised title of one to twelve words without sentence punctuation, commas or numbers of
+    its own, not ending on a word a sentence goes on from (footnotes start with a number too)."""
+    m = _HEADING_RE.match(line)
+    if not m:
+        return False
+    words = m.group(1).split()
+    if "," in m.group(1) or words[-1].lower() in _RUNS_ON_WORDS:
+        return False  # a footnote ("7 For example, the BERT SQuAD model can be trained in")
+    return 1 <= len(words) <= 12 and not any(re.fullmatch(r"[\d.,%×x]+", w) for w in words) \
+        and any(len(w) >= 4 for w in words)
+
+
+_RUNS_ON_WORDS = frozenset({"a", "an", "the", "of", "in", "on", "to", "for", "with", "by", "and", "or", "be", "is", "are", "that", "we"})
+
+
+def scope_by_section(findings: list[Finding], heads: list[tuple[int, str]], carried: str | None) -> None:
+    """Given one page's sentence findings, its section headings ``(offset in the page text,
+    heading)`` and the heading in effect from earlier pages, set the dataset context of each
+    finding whose sentence names no dataset to the dataset its section heading names (the last
+    heading before it: "We use 8 GPUs (NVIDIA V100) in training ... for 120 epochs" under "4.2.
+    Image Classification in ImageNet-1K"): the heading says what the section's runs are for,
+    more surely than a dataset named somewhere in the text before. ``context["dataset_from"]``
+    records the heading."""
+    from extract.sentences import table_dataset
+
+    for f in findings:
+        if f.context.get("dataset_named"):
+            continue
+        off = f.context.get("offset")
+        head = next((h for start, h in reversed(heads) if isinstance(off, int) and start <= off), carried)
+        ds = table_dataset(head) if head else None
+        if ds:
+            f.context["dataset"], f.context["dataset_named"] = ds, False
+            f.context["dataset_from"] = f"section heading {head.strip()[:80]!r}"
 
 
 _CAPTION_START_RE = re.compile(r"(?m)^\s*Table\s+(\d{1,2})\s*[:.|]\s*(.{0,300})")

@@ -30,6 +30,7 @@ import re
 from extract.chips import Chip, find_chips
 from extract.layout import PageLayout
 from extract.models import Finding
+from extract.tables import caption_spans
 from extract.units import (
     COUNT, DURATION_RE, NUMBER, OPS_RE, duration_from_match, ops_from_match,
     parse_number, scale_factor,
@@ -346,6 +347,7 @@ def sentence_findings(flat: str, spans: list[tuple[int, int]], layout: PageLayou
     """Given a page's flattened text and sentence spans, return the non-score findings the rules
     above read from its sentences (bboxes from ``layout`` when given)."""
     out: list[Finding] = []
+    captions = caption_spans(layout) if layout is not None else []
     for s0, s1 in spans:
         s = flat[s0:s1]
         if len(s) > 1500 or re.match(r"\s*\[\d+\]", s):
@@ -365,6 +367,10 @@ def sentence_findings(flat: str, spans: list[tuple[int, int]], layout: PageLayou
                     f.context.setdefault("dataset_named", ds[1])
                 if refs:
                     f.context.setdefault("table_ref", refs[-1])
+                off = f.context.get("offset", s0)
+                cap = next((n for a, b, n in captions if a <= off < b), None)
+                if cap:
+                    f.context["caption_of"] = f"Table {cap}"  # a caption's statement is about its table's runs
     return out
 
 

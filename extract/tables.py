@@ -845,6 +845,24 @@ def _all_caption_lines(layout: PageLayout) -> set[int]:
     return out
 
 
+def caption_spans(layout: PageLayout) -> list[tuple[int, int, str]]:
+    """Given a page, return ``(start, end, number)`` for each table caption block: the offsets
+    of its text in the page text (:attr:`PageLayout.text`) and the table number (``"2"`` for
+    ``Table 2: ... The models are trained for 12 epochs.``)."""
+    out: list[tuple[int, int, str]] = []
+    for idx, ln in enumerate(layout.lines):
+        m = _TABLE_NUMBER_RE.match(ln.text)
+        if not m:
+            continue
+        block = [layout.lines[k] for k in _caption_block(layout, idx)[1] if layout.lines[k].words]
+        if block:
+            out.append((min(b.words[0].start for b in block), max(b.words[-1].end for b in block), m.group(1)))
+    return out
+
+
+_TABLE_NUMBER_RE = re.compile(r"^\s*(?:Table|TABLE|Tab\.)\s*(\d+)\s*[:.|]")
+
+
 def find_caption(layout: PageLayout, region: Box) -> str:
     """Given a table region, return its caption text (see :func:`caption_lines`)."""
     return caption_lines(layout, region)[0]

@@ -234,3 +234,32 @@ def test_sentence_findings_record_table_refs_and_offsets() -> None:
     flat = "In Table 1, we compare with other networks. Following [49], our models were trained for 600 epochs."
     fs = sentence_findings(flat, sentence_spans(flat), None, 3)
     assert [(f.kind, f.context["table_ref"], f.context["offset"]) for f in fs] == [("epochs", "1", flat.index("for 600"))]
+
+
+@pytest.mark.parametrize(("line", "heading"), [
+    ("4.2. Image Classification in ImageNet-1K", True),
+    ("C CIFAR-10 Experiments", True),
+    ("1 Introduction", True),
+    ("3 ResNet-50 76.1", False),  # a table row
+    ("7 For example, the BERT SQuAD model can be trained in", False),  # a footnote
+])
+def test_is_heading(line, heading):
+    from extract.pipeline import is_heading
+
+    assert is_heading(line) is heading
+
+
+def test_section_heading_scopes_statements():
+    from extract.models import Finding
+    from extract.pipeline import scope_by_section
+
+    def f(off, ctx=None):
+        return Finding(kind="chip_count", value=8.0, unit="count", page=7, bbox=None, source_text="We use 8 GPUs in training.",
+                       extractor="sentence.chip_count", extractor_version="t", method="sentence", confidence=0.7,
+                       context={"offset": off, **(ctx or {})})
+
+    heads = [(100, "4.2. Image Classification in ImageNet-1K"), (900, "4.3. Object Detection and Segmentation in COCO")]
+    a, b, c, named = f(500, {"dataset": "small"}), f(1000), f(50), f(600, {"dataset": "coco", "dataset_named": True})
+    scope_by_section([a, b, c, named], heads, carried="3.1 Results on CIFAR-10")
+    assert (a.context["dataset"], b.context["dataset"], c.context["dataset"]) == ("imagenet", "coco", "small")
+    assert named.context["dataset"] == "coco" and "dataset_from" not in named.context
