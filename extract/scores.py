@@ -341,6 +341,10 @@ def caption_head(caption: str) -> str:
     return body[:m.start()] if m else body
 
 
+#: A caption saying what a star in the table means: the starred rows are variants.
+_STAR_MEANS_RE = re.compile(r"[*∗]\s*(?:denotes|indicates|means|marks)\b|with an? (?:asterisk|star)\b|(?:asterisk|star)\s*[*∗]?\s*(?:denotes|indicates|were|are)\b", re.IGNORECASE)
+
+
 def table_scores(table: Table, extractor: str = "table.score",
                  benchmarks: frozenset[str] = frozenset()) -> list[Finding]:
     """Given a :class:`Table`, return score findings for cells whose benchmark and metric are clear.
@@ -429,8 +433,10 @@ def table_scores(table: Table, extractor: str = "table.score",
         for row, cell in column_cells(table, col.index):
             label = clean_label(row.label)
             star = re.search(r"[*∗]+$", re.sub(r"\s*\[[\d,\s\-–]+\]", "", row.label).strip())
-            if star and label and f"{label}{star.group(0)}" in table.caption:
-                label += star.group(0)  # "SSD512*": the caption names it, a model of its own
+            if star and label and (f"{label}{star.group(0)}" in table.caption or _STAR_MEANS_RE.search(table.caption)):
+                # "SSD512*" named by the caption, or "Models with an asterisk* were pre-trained on
+                # ImageNet 2011": the star marks a model of its own, not a footnote
+                label += star.group(0)
             if col_decimal and "." not in cell.text:
                 continue  # an integer among decimals: a header row of counts, not a score
             if not label or set(label.replace(" ", "")) <= set("Xx✓✗×-–√"):

@@ -361,3 +361,10 @@ def test_iou_sub_header_line_and_starred_models_named_by_the_caption(corpus_dir:
     t6 = next(t for t in find_tables(_layout_of(corpus_dir, "1512.02325v5.pdf", 13)) if t.caption.startswith("Table 6"))
     assert "0.5:0.95" in t6.columns[4].header and t6.rows[0].label == "SSD300"
     assert {f.model_label: f.value for f in table_scores(t6)} == {"SSD300": 23.2, "SSD512": 26.8, "SSD300*": 25.1, "SSD512*": 28.8}
+
+
+def test_caption_explaining_the_star_keeps_starred_rows_apart(corpus_dir: Path) -> None:
+    # AlexNet Table 2: "Models with an asterisk* were “pre-trained” to classify the entire ImageNet 2011"
+    t2 = next(t for t in find_tables(_layout_of(corpus_dir, "AlexNet.pdf", 7)) if t.caption.startswith("Table 2"))
+    got = {(f.model_label, f.metric): round(f.value, 2) for f in table_scores(t2)}
+    assert got[("1 CNN", "top1")] == 59.3 and got[("1 CNN*", "top1")] == 61.0
