@@ -119,13 +119,17 @@ class ChipMention:
     end: int
 
 
+_PLURAL_RE = re.compile(r"\b([A-Z]{1,2}\d{2,3})s\b")
+
+
 def find_chips(text: str, chips: tuple[Chip, ...] | None = None) -> list[ChipMention]:
     """Given text, return the chips it names, left to right, without overlapping spans.
 
     Where aliases of two chips overlap, the longer match wins (``"Titan Xp"`` over ``"Titan X"``),
-    then the earlier table row.
+    then the earlier table row. A model number in the plural (``16 P100s``) is read as the chip.
     """
     table = load_chips() if chips is None else chips
+    text = _PLURAL_RE.sub(r"\1 ", text)  # "P100s" -> "P100 ": same length, offsets unchanged
     cands: list[tuple[int, int, int, Chip]] = []
     for order, chip in enumerate(table):
         for m in chip.aliases.finditer(text):

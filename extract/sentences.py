@@ -50,15 +50,20 @@ _PHASE_FT_RE = re.compile(r"fine-?tun", re.IGNORECASE)
 _DELTA_BEFORE_RE = re.compile(r"(?:reduc\w*|sav\w*|additional|extra|increase\w*|overhead|fewer|less|more|by|adds?|added|cut|drop\w*|plus|[+\-−])\s+(?:of\s+|only\s+|about\s+|approximately\s+|roughly\s+|~)?$", re.IGNORECASE)
 
 _DEVICE = (r"(?:(?:GPU|TPU)\s+(?:(?:a?synchronous|a?sync)\s+)?(?:workers|replicas)|GPU\s+cards|GPUs?|graphics\s+cards|cards"
-           r"|TPU\s+(?:chips|devices|boards)|TPUs?|chips|(?:a?synchronous\s+)?(?:workers|replicas))")
+           r"|TPU\s+(?:chips|devices|boards)|TPUs?|chips|(?:a?synchronous\s+)?(?:workers|replicas)"
+           r"|[A-Z]{1,2}\d{2,3}s)")  # "16 P100s", "8 V100s": a chip model in the plural is the device
 _MID_TOKEN = (
     r"(?:NVIDIA|Nvidia|NVidia|nVidia|Tesla|GeForce|GTX|RTX|Titan|TITAN|Cloud|Google|Quadro|Ti|Xp?|Black|"
-    r"Pascal|Maxwell|Volta|Kepler|SXM2?|PCIe|\(?\d{1,3}\s?GB\)?|\d{1,3}GB|[A-Za-z]{1,2}\d{2,4}[A-Za-z]?|\d{3,4}(?:Ti)?|v\d|TPU\s?v\d|TPUv\d|V)"
+    r"Pascal|Maxwell|Volta|Kepler|SXM2?|PCIe|\(?\d{1,3}\s?GB\)?|\d{1,3}GB|[A-Za-z]{1,4}\d{2,4}(?:Ti|[A-Za-z])?|\d{3,4}(?:Ti)?|v\d|TPU\s?v\d|TPUv\d|V)"
 )
 _COUNT_DEVICE_RE = re.compile(
     rf"(?<![\w.,])(?P<n>{COUNT}|a\s+single|a|an|single)\s*(?:[x×]\s*)?(?P<mid>(?:{_MID_TOKEN}[\s\-]+){{0,6}}?)(?P<dev>{_DEVICE})(?![\w-])"
 )
 _N_GPU_RE = re.compile(r"(?<![\w.])(?P<n>\d{1,4})-(?P<dev>GPU|TPU)\b")
+#: Machines times devices: "4 machines, each with 8 V100 GPUs", "8 nodes with 4 GPUs each".
+_NODES_RE = re.compile(
+    rf"(?<![\w.,])(?P<n1>{COUNT})\s+(?:machines|nodes|servers|hosts)\s*,?\s*(?:each\s+)?(?:with|having|containing|equipped\s+with)\s+"
+    rf"(?P<n2>{COUNT})\s+(?P<mid>(?:{_MID_TOKEN}[\s\-]+){{0,6}}?)(?P<dev>GPUs?|TPUs?|(?:GPU\s+)?cards)\b", re.IGNORECASE)
 _USE_ONE_RE = re.compile(r"\b(?:train\w*|took|takes)\b(?:\s+[\w\-]+){0,6}?\s+(?:on|using|with)\s+(?:a\s+single|one|a|single)\b", re.IGNORECASE)
 #: Another paper's setup: a citation or "et al." in a sentence without "we"/"our".
 _CITED_RE = re.compile(r"\[\d+(?:[,\s\-–]+\d+)*\]|\bet al\.")
@@ -199,6 +204,17 @@ def hardware_findings(s: str, emit: _Emitter, chips: tuple[Chip, ...] | None = N
         emit("chip_model", None, "chip", mention.start, mention.end, "sentence.chip_model", 0.7,
              value_text=mention.chip.key, context={"phase": phase, "vendor": mention.chip.vendor})
     counted: list[tuple[int, int]] = []
+    for m in _NODES_RE.finditer(s):
+        try:
+            n = _count(m.group("n1")) * _count(m.group("n2"))
+        except ValueError:
+            continue
+        if 2 <= n <= 100000 and n == int(n):
+            chip = next((c for c in mentions if m.start() <= c.start < m.end()), None)
+            emit("chip_count", n, "count", m.start(), m.end(), "sentence.chip_count", 0.7,
+                 context={"phase": phase, "chip": chip.chip.key if chip else None, "rule": "machines x devices each",
+                          "device": "tpu_device" if "TPU" in m.group("dev").upper() else "gpu"})
+            counted.append((m.start(), m.end()))
     for m in _CORES_RE.finditer(s):
         n = parse_number(m.group("n1") or m.group("n2"))
         if n >= 2:

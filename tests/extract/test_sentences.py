@@ -32,6 +32,10 @@ def _one(findings, kind):
         ("Our implementation trains on 2 NVIDIA RTX 2080Ti GPUs.", 2, "nvidia-geforce-rtx-2080-ti"),
         ("All experiments are run on 4 NVIDIA A100 GPUs.", 4, "nvidia-a100"),
         ("We used 256 GPUs (NVIDIA V100) for training.", 256, "nvidia-tesla-v100"),
+        ("We train the network using 4 NVIDIA GeForce GTX1080Ti GPUs for 2 days.", 4, "nvidia-geforce-gtx-1080-ti"),
+        ("Training took approximately 1 week on 16 P100s.", 16, "nvidia-tesla-p100"),  # the chip in the plural
+        ("Training is done with synchronous SGD on 4 machines, each with 8 V100 GPUs.", 32, "nvidia-tesla-v100"),
+        ("We train on 8 nodes with 4 GPUs each.", 32, None),
     ],
 )
 def test_hardware(text: str, count: float, chip: str | None) -> None:
