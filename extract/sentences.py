@@ -60,6 +60,8 @@ _COUNT_DEVICE_RE = re.compile(
     rf"(?<![\w.,])(?P<n>{COUNT}|a\s+single|a|an|single)\s*(?:[x×]\s*)?(?P<mid>(?:{_MID_TOKEN}[\s\-]+){{0,6}}?)(?P<dev>{_DEVICE})(?![\w-])"
 )
 _N_GPU_RE = re.compile(r"(?<![\w.])(?P<n>\d{1,4})-(?P<dev>GPU|TPU)\b")
+#: Device time after a device word: "GPU days", "TPU-hours".
+_DEVICE_TIME_RE = re.compile(r"[\s\-]*(?:days?|hours?|hrs?|weeks?|months?|years?)\b", re.IGNORECASE)
 #: Machines times devices: "4 machines, each with 8 V100 GPUs", "8 nodes with 4 GPUs each".
 _NODES_RE = re.compile(
     rf"(?<![\w.,])(?P<n1>{COUNT})\s+(?:machines|nodes|servers|hosts)\s*,?\s*(?:each\s+)?(?:with|having|containing|equipped\s+with)\s+"
@@ -234,6 +236,8 @@ def hardware_findings(s: str, emit: _Emitter, chips: tuple[Chip, ...] | None = N
             continue
         if m.group("dev").lower().startswith(("cards", "chips", "workers", "replicas", "synchronous", "asynchronous")) and chip is None:
             continue  # "8 workers", "4 cards": a device only when a chip is named ("50 P100 workers")
+        if _DEVICE_TIME_RE.match(s, m.end()):
+            continue  # "10 GPU days", "1800 GPU-hours": device time, not a number of devices
         try:
             n = _count(raw)
         except ValueError:

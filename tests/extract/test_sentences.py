@@ -181,3 +181,10 @@ def test_one_named_chip_without_the_word_gpu(s, count):
 
     got = [f.value for f in sentence_findings(s, [(0, len(s))], None, 1) if f.kind == "chip_count"]
     assert got == ([count] if count else [])
+
+
+def test_gpu_days_are_not_a_device_count():
+    from extract.sentences import sentence_findings
+
+    for s in ("In total, training requires about 10 GPU days.", "The search took 1800 GPU-hours."):
+        assert [f for f in sentence_findings(s, [(0, len(s))], None, 1) if f.kind == "chip_count"] == [], s
