@@ -557,9 +557,15 @@ def _other_task(f: dict[str, Any], benchmark: str) -> bool:
     """Given a model-level finding and a row's benchmark, return True when the finding's table is
     about the other vision task: a classification table's FLOPs (``Table 4: Classification results
     on ImageNet-1K``) are the backbone's, not the detector's of a COCO row with the same label,
-    and the other way round. Findings without a caption, and other benchmarks, are never so."""
+    and the other way round; so is a sentence whose dataset context is the other task's.
+    Findings without either, and other benchmarks, are never so."""
     caption = str(f["_ctx"].get("caption") or "")
     other = {"imagenet": "coco", "coco": "imagenet"}.get(benchmark)
+    if other is not None and f["_ctx"].get("dataset") == other:
+        return True  # a sentence in the other task's section ("ResNet-50 requires ~3.86 GFLOPs" for ImageNet)
+    if (benchmark == "coco" and f.get("method") == "sentence" and f["_ctx"].get("dataset") != "coco"
+            and not _TASK_RES["coco"].search(f.get("source_text") or "")):
+        return True  # a network's FLOPs said outside any detection context: the backbone's, at 224 x 224
     if not caption or other is None:
         return False
     return bool(_TASK_RES[other].search(caption)) and not _TASK_RES[benchmark].search(caption)

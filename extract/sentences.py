@@ -117,7 +117,7 @@ _MODEL_NAME_RE = re.compile(r"[A-Z]|\d+-layer")
 #: A model name said to have the value that follows: ``BERTLARGE contains 340M parameters``,
 #: ``ResNet-152 has 11.3 billion FLOPs``.
 _LABEL_VERB_RE = re.compile(r"\b([A-Z0-9][\w\-.]*(?:\s+(?:[A-Z0-9][\w\-.]*|[a-z]+\d[\w\-.]*))?)\s+(?:contains|has|have|requires|needs|uses|with)"
-                            r"\s+(?:only\s+|about\s+|approximately\s+|roughly\s+|around\s+|~\s*)?$")
+                            r"\s+(?:only\s+|about\s+|approximately\s+|roughly\s+|around\s+|[~∼≈]\s*)?$")
 #: A model-like name: letters with a digit, an inner capital, or two capitals (not "It", "This").
 _MODEL_LIKE_RE = re.compile(r"[A-Za-z].*\d|[a-z][A-Z]|[A-Z]{2}")
 
@@ -132,7 +132,7 @@ def _label_before(text: str) -> str | None:
         return m.group(1)
     m = _LABEL_VERB_RE.search(text)
     if m is not None and _MODEL_LIKE_RE.search(m.group(1)):
-        return m.group(1)
+        return re.sub(r"^(?:Our|The|This|Each|Every)\s+", "", m.group(1))  # "Our EfficientNet-B0 has ..."
     opened = text.rfind("(")
     if opened > 0 and ")" not in text[opened:] and re.search(r"(?:Total\s+)?Param(?:eter)?s?\s*=\s*$", text, re.I):
         m = _LABEL_BEFORE_RE.search(text[:opened + 1])

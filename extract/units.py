@@ -124,7 +124,7 @@ _OP_UNITS: list[tuple[str, float, str]] = [
     (r"T[-\s]?FLOPs?", 1e12, "TFLOPs"),
     (r"FLOPs?|flops|FLOPS", 1.0, "FLOPs"),
     (r"(?:G|M|B)?[-\s]?(?:Mult-Adds|Mult-adds|mult-adds|MultAdds|Multi-Adds|Multi-adds|MAdds|MACs|MACC?s?"
-     r"|multiply-adds|multiply-accumulates?|multiply-accumulate operations|multiplication-additions|multiply–adds)", 2.0, "multiply-adds"),
+     r"|[Mm]ultiply-[Aa]dds|[Mm]ultiply-accumulates?|multiply-accumulate operations|multiplication-additions|[Mm]ultiply–[Aa]dds)", 2.0, "multiply-adds"),
 ]
 _OPS_UNIT_RE = "|".join(f"(?:{u})" for u, _, _ in _OP_UNITS)
 #: A number + scale + operation unit, e.g. ``3.6 billion FLOPs``, ``569M Mult-Adds``, ``1.8 GFLOPs``

@@ -215,3 +215,14 @@ def test_caption_statement_applies_to_its_table_and_side_runs_give_no_schedule()
     ]
     by = {r["model_name"]: r["epochs"] for r in assemble(findings, PAPERS)}
     assert by == {"RFP": 12.0, "DetectoRS": 40.0}
+
+
+def test_backbone_flops_sentence_does_not_reach_a_detection_row():
+    findings = [
+        _f("c", "score", 26.4, model_label="SE-ResNet-50", benchmark="coco", metric="box_ap", method="table_cell", source_text="SE-ResNet-50 26.4"),
+        _f("i", "score", 76.7, model_label="SE-ResNet-50", benchmark="imagenet", metric="top1", method="table_cell", source_text="SE-ResNet-50 23.29"),
+        _f("o", "ops_per_forward_pass", 3.87e9, unit="FLOP", model_label="SE-ResNet-50",
+           source_text="In aggregate, SE-ResNet-50 requires ∼3.87 GFLOPs.", context={}),
+    ]
+    by = {r["benchmark"]: r["ops_per_forward_pass_flop"] for r in assemble(findings, PAPERS)}
+    assert by == {"imagenet": 3.87e9, "coco": None}

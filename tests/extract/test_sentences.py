@@ -151,6 +151,8 @@ def test_dataset_context_before_in_and_after_the_sentence():
     ("BERTLARGE (L=24, H=1024, A=16, Total Parameters=", "BERTLARGE"),
     ("our ShuffleNet v2 has about ", "ShuffleNet v2"),
     ("EfficientNet-B7 with only ", "EfficientNet-B7"),
+    ("Our EfficientNet-B0 has ", "EfficientNet-B0"),
+    ("SE-ResNet-50 requires ∼", "SE-ResNet-50"),
     ("It has ", None),  # a pronoun, not a model
     ("The network has ", None),
     ("the model with ", None),
