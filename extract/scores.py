@@ -35,7 +35,7 @@ _TOPK_RE = re.compile(r"top[\s\-]?([15])\b|@([15])\b|\bT([15])\b", re.IGNORECASE
 _ERR_RE = re.compile(r"\berr(?:or)?s?\b|err\.", re.IGNORECASE)
 _ACC_RE = re.compile(r"\bacc(?:uracy)?\b|acc\.", re.IGNORECASE)
 _AP_TOKEN_RE = re.compile(r"^(?:m{0,2}AP|APbb|AP\^?bb|APbbox|AP\^?bbox|APbox|AP\^?box|box\s*AP|bbox\s*AP|AP\s*\[?\.?50?:\.?95\]?|AP@\[?\.5\s*[:,]\s*\.95\]?)$")
-_AP_OTHER_RE = re.compile(r"AP\s*_?\^?(?:50|75|S|M|L|s|m|l|\d)|AP\w*\s+(?:50|75|S|M|L)\b|\bAR\b|mask|segm|keypoint|AP\^?mk|APmask|\bPQ\b", re.IGNORECASE)
+_AP_OTHER_RE = re.compile(r"AP\s*_?\^?(?:50|75|S|M|L|s|m|l|[1-9]\d)|AP\w*\s+(?:50|75|S|M|L)\b|\bAR\b|mask|segm|keypoint|AP\^?mk|APmask|\bPQ\b", re.IGNORECASE)
 #: A caption about masks, segmentation or keypoints, not boxes ("Mask R-CNN" names a detector).
 _MASK_TASK_RE = re.compile(r"\bmask(?![\s\-]*R-?CNN)|segmentation|keypoint|instance seg", re.IGNORECASE)
 

@@ -532,11 +532,23 @@ def _sub_header_label(label: str) -> bool:
     return not re.search(r"[A-Za-z]", label)
 
 
+def _settings_row(row: Row, below: Row) -> bool:
+    """Given a table's first row and the row below it, return True when the first row is a line of
+    settings over the columns, not data: a short label (three words at most) and integers only,
+    over decimals (FRN's ``imgs/gpu 8 4 2 8 4 2 8 4 2`` over ``BN 38.3 37.1 32.9 ...``)."""
+    if len(row.label.split()) > 3 or len(row.cells) < 2 or not all(re.fullmatch(r"\d{1,4}", c.text) for c in row.cells):
+        return False
+    decimals = [c for c in below.cells if "." in c.text]
+    return len(decimals) >= max(2, len(below.cells) // 2)
+
+
 def _assemble(layout: PageLayout, start: int, last: int, rows: list[Row]) -> Table | None:
     """Given the line range of a block of rows, return the :class:`Table`, or None when too thin."""
     lines = layout.lines
-    while len(rows) > 1 and _sub_header_label(rows[0].label):
-        rows = rows[1:]  # label-less leading rows are column sub-headers (crop sizes "224× 320×"), not data
+    dropped: set[str] = set()
+    while len(rows) > 1 and (_sub_header_label(rows[0].label) or _settings_row(rows[0], rows[1])):
+        dropped.add(rows[0].text)
+        rows = rows[1:]  # leading rows of column sub-headers (crop sizes "224× 320×", "imgs/gpu 8 4 2"), not data
     cols = cluster_columns(rows)
     if not cols:
         return None
@@ -556,7 +568,8 @@ def _assemble(layout: PageLayout, start: int, last: int, rows: list[Row]) -> Tab
         b = ln.bbox
         if b[3] > top + 1 or b[1] < top - 55 or b[1] < cap_top - 1 or b[2] < x0 - 2 or b[0] > x1 + 2:
             continue
-        if CAPTION_RE.match(ln.text) or _is_prose(ln) or (_is_row(ln) and not _sub_header_label(parse_row(ln).label)):
+        if CAPTION_RE.match(ln.text) or _is_prose(ln) or (_is_row(ln) and ln.text not in dropped
+                                                           and not _sub_header_label(parse_row(ln).label)):
             continue
         if is_running_header(ln, layout.height):
             continue

@@ -368,3 +368,15 @@ def test_caption_explaining_the_star_keeps_starred_rows_apart(corpus_dir: Path) 
     t2 = next(t for t in find_tables(_layout_of(corpus_dir, "AlexNet.pdf", 7)) if t.caption.startswith("Table 2"))
     got = {(f.model_label, f.metric): round(f.value, 2) for f in table_scores(t2)}
     assert got[("1 CNN", "top1")] == 59.3 and got[("1 CNN*", "top1")] == 61.0
+
+
+def test_settings_line_under_group_titles(corpus_dir: Path) -> None:
+    # FRN Table 6: "Method AP AP50 AP75" over "imgs/gpu 8 4 2 8 4 2 8 4 2": each title spans its three
+    # columns; the settings line is column sub-headers, not a row
+    t6 = next(t for t in find_tables(_layout_of(corpus_dir, "1911.09737v1.pdf", 8)) if t.caption.startswith("Table 6"))
+    assert [c.header for c in t6.columns][:3] == ["AP 8", "AP 4", "AP 2"]
+    assert [r.label for r in t6.rows] == ["BN˚", "BN", "GN", "FRN"]
+    first = {}
+    for f in table_scores(t6):
+        first.setdefault(f.model_label, f.value)
+    assert first == {"BN˚": 38.3, "BN": 38.7, "GN": 39.3, "FRN": 39.6}  # the largest batch, read first
