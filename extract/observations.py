@@ -280,6 +280,8 @@ def _text_order(f: dict[str, Any]) -> tuple:
     return (f.get("page") or 0, f.get("bbox_top") or 0.0, f.get("bbox_x0") or 0.0)
 
 
+#: A table caption that says its rows are ablations ("Table 3: Ablation study of RFP ...").
+_ABLATION_TABLE_RE = re.compile(r"\bablation", re.IGNORECASE)
 #: Statements about a side run, not the reported model's training: ablations, the child networks
 #: or proxy tasks of an architecture search ("For ablation studies, we train models for 12 epochs").
 _SIDE_RUN_RE = re.compile(r"\bablations?\b|\bchild\s+(?:network|model)s?\b|\bproxy\b|\bduring\s+(?:the\s+)?search\b|\bsearch\s+phase\b", re.I)
@@ -593,8 +595,13 @@ def _link_paper_values(rows: list[_Row], fs: list[dict[str, Any]]) -> None:
             if kind in ("epochs", "training_time"):
                 # an ablation's or a search's schedule ("For ablation studies, we train models for 12
                 # epochs", "During the search ... each network is trained for 20 epochs") is not the
-                # reported model's, even when the paper states no other
-                cands = [f for f in cands if not _SIDE_RUN_RE.search(f.get("source_text") or "")]
+                # reported model's, even when the paper states no other; rows of an ablation table
+                # take the ablation schedule first
+                side = [f for f in cands if _SIDE_RUN_RE.search(f.get("source_text") or "")]
+                if _ABLATION_TABLE_RE.search(str(row.score["_ctx"].get("caption") or "")):
+                    cands = [f for f in side if re.search(r"ablation", f.get("source_text") or "", re.I)] or cands
+                else:
+                    cands = [f for f in cands if f not in side]
             usable = []
             for f in cands:
                 ok, reason = _applies(f, row, own_rows)

@@ -154,6 +154,7 @@ def _extract_open(pdf, p: Path, settings: ExtractSettings, t0: float, chips, bui
     benchmarks = paper_benchmarks("\n".join(bodies))
     findings: list[Finding] = []
     section: str | None = None  # the section heading in effect at the end of the previous page
+    page_end_section: list[str | None] = []  # the heading in effect at the end of each page
     for i, text in enumerate(bodies):
         flat = text.replace("\n", " ")
         wants_table = settings.tables and bool(_TABLE_PAGE_RE.search(text))
@@ -163,6 +164,7 @@ def _extract_open(pdf, p: Path, settings: ExtractSettings, t0: float, chips, bui
             wants_sent = bool(sentence_findings(flat, spans, None, i + 1, chips) or sentence_scores(flat, spans, None, i + 1))
         if not (wants_table or wants_sent):
             section = next((ln for ln in reversed(text.split("\n")) if is_heading(ln)), section)
+            page_end_section.append(section)
             continue
         page = pdf[i]
         tp = page.get_textpage()
@@ -184,12 +186,16 @@ def _extract_open(pdf, p: Path, settings: ExtractSettings, t0: float, chips, bui
             findings.extend(stated)
             findings.extend(sentence_scores(lflat, lspans, layout, i + 1))
         section = heads[-1][1] if heads else section
+        page_end_section.append(section)
         if wants_table:
             for table in find_tables(layout):
                 findings.extend(table_scores(table, benchmarks=benchmarks))
                 findings.extend(table_complexity(table, layout))
     if settings.sentences:
-        findings.extend(seam_findings(bodies, chips, sentence_findings))
+        seams = seam_findings(bodies, chips, sentence_findings)
+        for f in seams:  # a sentence broken by a page break belongs to the section its first page ends in
+            scope_by_section([f], [], page_end_section[f.page - 1] if f.page - 1 < len(page_end_section) else None)
+        findings.extend(seams)
         scope_by_table_refs(findings, bodies)
     if settings.pdfplumber_check:
         findings = cross_check(p, findings)

@@ -226,3 +226,15 @@ def test_backbone_flops_sentence_does_not_reach_a_detection_row():
     ]
     by = {r["benchmark"]: r["ops_per_forward_pass_flop"] for r in assemble(findings, PAPERS)}
     assert by == {"imagenet": 3.87e9, "coco": None}
+
+
+def test_ablation_table_rows_take_the_ablation_schedule():
+    t3 = {"caption": "Table 3: Ablation study of RFP and SAC on COCO val2017 with ResNet-50."}
+    t4 = {"caption": "Table 4: Comparison with state-of-the-art methods on COCO test-dev."}
+    findings = [
+        _f("a", "score", 46.2, model_label="RFP", benchmark="coco", metric="box_ap", page=6, method="table_cell", source_text="RFP 46.2", context=t3),
+        _f("b", "score", 53.3, model_label="DetectoRS", benchmark="coco", metric="box_ap", page=7, method="table_cell", source_text="DetectoRS 53.3", context=t4),
+        _f("d", "epochs", 12.0, unit=None, page=5, source_text="For ablation studies, we train models for 12 epochs.", context={"offset": 900}),
+        _f("e", "epochs", 40.0, unit=None, page=5, source_text="We train the models for 40 epochs.", context={"offset": 1200}),
+    ]
+    assert {r["model_name"]: r["epochs"] for r in assemble(findings, PAPERS)} == {"RFP": 12.0, "DetectoRS": 40.0}
