@@ -182,6 +182,10 @@ def _count(text: str) -> float:
 _TIMING_RE = re.compile(
     r"\b(?:timings?|timed|speed|runtime|run[\s-]?time|benchmark(?:ed|s)?|measured|evaluated|\d+(?:\.\d+)?\s*(?:ms|FPS|fps)|"
     r"inference|latency|throughput|frames per second|images/s)\b", re.IGNORECASE)
+#: Vendor and family words between "a single" and the chip's name ("a single NVIDIA Titan Xp").
+_VENDOR_TAIL_RE = re.compile(r"(?:(?:NVIDIA|Nvidia|nVidia|Tesla|GeForce|Google|Cloud|Quadro)\s+)+$")
+#: A count right before a chip's name, vendor words between: "16 Google Cloud TPUv3", "8 x V100".
+_COUNT_BEFORE_CHIP_RE = re.compile(rf"(?<![\w.,])(?P<n>{COUNT})\s*(?:[x×]\s*)?(?:(?:NVIDIA|Nvidia|nVidia|Tesla|GeForce|Google|Cloud|Quadro)\s+)*$")
 _ONE_CHIP_RE = re.compile(r"(?:\bon|\bwith|\busing)\s+(?:a\s+single|one|a|an|single)\s+$", re.IGNORECASE)
 
 
@@ -242,6 +246,8 @@ def hardware_findings(s: str, emit: _Emitter, chips: tuple[Chip, ...] | None = N
             n = _count(raw)
         except ValueError:
             continue
+        if 1990 <= n <= 2039 and re.search(r"(?:\b[Ii]n|\bsince|\bfrom|\bof|\buntil|\bbefore|\bafter)\s+$", s[:m.start()]):
+            continue  # "In 2017 V100 GPUs were ...": a year
         if n == 1 and not _USE_ONE_RE.search(s):
             continue  # "fit on one GPU", "a GPU implementation": not a statement of training hardware
         if not 1 <= n <= 100000 or n != int(n):
@@ -250,11 +256,25 @@ def hardware_findings(s: str, emit: _Emitter, chips: tuple[Chip, ...] | None = N
              context={"phase": phase, "chip": chip.chip.key if chip else None,
                       "device": ("tpu_chip" if "chip" in m.group("dev").lower() else "tpu_device") if is_tpu else "gpu"})
         counted.append((m.start(), m.end()))
-    if not counted and len(mentions) == 1 and _ONE_CHIP_RE.search(s[:mentions[0].start]) and _USE_ONE_RE.search(s):
-        # "It took 14 days to train the model on a single GTX 1080 Ti.": the chip without "GPU"
+    if not counted and len(mentions) == 1:
+        # the chip named without a device word after it: "on a single GTX 1080 Ti.", "on 16 Google
+        # Cloud TPUv3 for 3 days"
         c = mentions[0]
-        emit("chip_count", 1.0, "count", c.start, c.end, "sentence.chip_count", 0.6,
-             context={"phase": phase, "chip": c.chip.key, "device": "tpu_device" if c.chip.kind == "tpu" else "gpu"})
+        before = s[:c.start]
+        m = _COUNT_BEFORE_CHIP_RE.search(before)
+        n = None
+        if _ONE_CHIP_RE.search(_VENDOR_TAIL_RE.sub("", before)) and _USE_ONE_RE.search(s):
+            n = 1.0
+        elif m is not None:
+            try:
+                n = _count(m.group("n"))
+            except ValueError:
+                n = None
+            if n is not None and (not (2 <= n <= 100000 and n == int(n)) or 1990 <= n <= 2039):
+                n = None  # "2015 V100 results": a year, not a count
+        if n is not None:
+            emit("chip_count", n, "count", c.start, c.end, "sentence.chip_count", 0.6,
+                 context={"phase": phase, "chip": c.chip.key, "device": "tpu_device" if c.chip.kind == "tpu" else "gpu"})
 
 
 def _timing_hardware(s: str, emit: _Emitter, chips: tuple[Chip, ...] | None) -> None:

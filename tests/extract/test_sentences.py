@@ -36,6 +36,8 @@ def _one(findings, kind):
         ("Training took approximately 1 week on 16 P100s.", 16, "nvidia-tesla-p100"),  # the chip in the plural
         ("Training is done with synchronous SGD on 4 machines, each with 8 V100 GPUs.", 32, "nvidia-tesla-v100"),
         ("We train on 8 nodes with 4 GPUs each.", 32, None),
+        ("The network was trained on 16 Google Cloud TPUv3 for 3 days.", 16, "google-tpu-v3"),  # no device word
+        ("Training takes 10 hours on a single NVIDIA Titan Xp.", 1, "nvidia-titan-xp"),
     ],
 )
 def test_hardware(text: str, count: float, chip: str | None) -> None:
@@ -190,3 +192,10 @@ def test_gpu_days_are_not_a_device_count():
 
     for s in ("In total, training requires about 10 GPU days.", "The search took 1800 GPU-hours."):
         assert [f for f in sentence_findings(s, [(0, len(s))], None, 1) if f.kind == "chip_count"] == [], s
+
+
+def test_a_year_is_not_a_count():
+    from extract.sentences import sentence_findings
+
+    for t in ("In 2017 V100 GPUs were used to train the models.", "Training used 2015 V100 results."):
+        assert [f for f in sentence_findings(t, [(0, len(t))], None, 1) if f.kind == "chip_count"] == [], t
