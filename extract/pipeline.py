@@ -155,6 +155,7 @@ def _extract_open(pdf, p: Path, settings: ExtractSettings, t0: float, chips, bui
     findings: list[Finding] = []
     section: str | None = None  # the section heading in effect at the end of the previous page
     page_end_section: list[str | None] = []  # the heading in effect at the end of each page
+    page_end_dataset: dict[int, str | None] = {}  # the dataset named since the page's last heading
     for i, text in enumerate(bodies):
         flat = text.replace("\n", " ")
         wants_table = settings.tables and bool(_TABLE_PAGE_RE.search(text))
@@ -182,11 +183,12 @@ def _extract_open(pdf, p: Path, settings: ExtractSettings, t0: float, chips, bui
             lflat = layout.flat
             lspans = sentence_spans(lflat)
             stated = sentence_findings(lflat, lspans, layout, i + 1, chips)
-            scope_by_section(stated, heads, section)
+            scope_by_section(stated, heads, section, lflat)
             findings.extend(stated)
             findings.extend(sentence_scores(lflat, lspans, layout, i + 1))
         section = heads[-1][1] if heads else section
         page_end_section.append(section)
+        page_end_dataset[i] = _last_dataset(layout.flat[heads[-1][0]:]) if heads else None
         if wants_table:
             for table in find_tables(layout):
                 findings.extend(table_scores(table, benchmarks=benchmarks))
@@ -195,6 +197,9 @@ def _extract_open(pdf, p: Path, settings: ExtractSettings, t0: float, chips, bui
         seams = seam_findings(bodies, chips, sentence_findings)
         for f in seams:  # a sentence broken by a page break belongs to the section its first page ends in
             scope_by_section([f], [], page_end_section[f.page - 1] if f.page - 1 < len(page_end_section) else None)
+            if "dataset" not in f.context and page_end_dataset.get(f.page - 1):
+                f.context["dataset"], f.context["dataset_named"] = page_end_dataset[f.page - 1], False
+                f.context["dataset_from"] = "its section's text"
         findings.extend(seams)
         scope_by_table_refs(findings, bodies)
     if settings.pdfplumber_check:
@@ -366,14 +371,29 @@ def is_heading(line: str) -> bool:
 _RUNS_ON_WORDS = frozenset({"a", "an", "the", "of", "in", "on", "to", "for", "with", "by", "and", "or", "be", "is", "are", "that", "we"})
 
 
-def scope_by_section(findings: list[Finding], heads: list[tuple[int, str]], carried: str | None) -> None:
+def _last_dataset(text: str) -> str | None:
+    """Given text, return the last dataset it names (as :func:`extract.sentences.table_dataset`
+    keys), or None."""
+    from extract.sentences import _DATASET_RE
+
+    last = None
+    for last in _DATASET_RE.finditer(text):
+        pass
+    return last.lastgroup if last is not None else None
+
+
+def scope_by_section(findings: list[Finding], heads: list[tuple[int, str]], carried: str | None,
+                     flat: str | None = None, reach: int = 3000) -> None:
     """Given one page's sentence findings, its section headings ``(offset in the page text,
     heading)`` and the heading in effect from earlier pages, set the dataset context of each
     finding whose sentence names no dataset to the dataset its section heading names (the last
     heading before it: "We use 8 GPUs (NVIDIA V100) in training ... for 120 epochs" under "4.2.
     Image Classification in ImageNet-1K"): the heading says what the section's runs are for,
-    more surely than a dataset named somewhere in the text before. ``context["dataset_from"]``
-    records the heading."""
+    more surely than a dataset named somewhere in the text before. Under a heading that names
+    none ("5. Implementation"), a finding with no dataset context takes the last dataset named
+    between the heading and it, on the page ``flat`` (at most ``reach`` characters back: "During
+    training on ImageNet, we follow standard practice ..."). ``context["dataset_from"]`` records
+    which."""
     from extract.sentences import table_dataset
 
     for f in findings:
@@ -385,6 +405,13 @@ def scope_by_section(findings: list[Finding], heads: list[tuple[int, str]], carr
         if ds:
             f.context["dataset"], f.context["dataset_named"] = ds, False
             f.context["dataset_from"] = f"section heading {head.strip()[:80]!r}"
+        elif flat is not None and "dataset" not in f.context and isinstance(off, int):
+            start = max((a for a, _h in heads if a <= off), default=None)
+            if start is not None and off - start <= reach:
+                ds = _last_dataset(flat[start:off])
+                if ds:
+                    f.context["dataset"], f.context["dataset_named"] = ds, False
+                    f.context["dataset_from"] = "its section's text"
 
 
 _CAPTION_START_RE = re.compile(r"(?m)^\s*Table\s+(\d{1,2})\s*[:.|]\s*(.{0,300})")

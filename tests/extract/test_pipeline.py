@@ -263,3 +263,16 @@ def test_section_heading_scopes_statements():
     scope_by_section([a, b, c, named], heads, carried="3.1 Results on CIFAR-10")
     assert (a.context["dataset"], b.context["dataset"], c.context["dataset"]) == ("imagenet", "coco", "small")
     assert named.context["dataset"] == "coco" and "dataset_from" not in named.context
+
+
+def test_section_text_names_the_dataset_under_a_generic_heading():
+    from extract.models import Finding
+    from extract.pipeline import scope_by_section
+
+    flat = ("5. Implementation Each plain network is trained with identical schemes. During training on ImageNet, "
+            "we follow standard practice. The initial learning rate is 0.6. All models are trained for 100 epochs.")
+    f = Finding(kind="epochs", value=100.0, unit="epoch", page=4, bbox=None, source_text="All models are trained for 100 epochs.",
+                extractor="sentence.epochs", extractor_version="t", method="sentence", confidence=0.6,
+                context={"offset": flat.index("for 100")})
+    scope_by_section([f], [(0, "5. Implementation")], None, flat)
+    assert (f.context["dataset"], f.context["dataset_from"]) == ("imagenet", "its section's text")
