@@ -388,6 +388,8 @@ def sentence_findings(flat: str, spans: list[tuple[int, int]], layout: PageLayou
     above read from its sentences (bboxes from ``layout`` when given)."""
     out: list[Finding] = []
     captions = caption_spans(layout) if layout is not None else []
+    if captions:
+        spans = split_at(spans, sorted({x for a, b, _n in captions for x in (a, b)}))
     for s0, s1 in spans:
         s = flat[s0:s1]
         if len(s) > 1500 or re.match(r"\s*\[\d+\]", s):
@@ -411,6 +413,22 @@ def sentence_findings(flat: str, spans: list[tuple[int, int]], layout: PageLayou
                 cap = next((n for a, b, n in captions if a <= off < b), None)
                 if cap:
                     f.context["caption_of"] = f"Table {cap}"  # a caption's statement is about its table's runs
+    return out
+
+
+def split_at(spans: list[tuple[int, int]], cuts: list[int]) -> list[tuple[int, int]]:
+    """Given sentence spans and sorted offsets where text blocks begin or end (a table caption's
+    first and last character), return the spans cut at those offsets: the text layer runs a
+    caption's last sentence into the body text below it ("VGG-16 and SE-VGG-16 are trained with
+    batch normalization. for 100 epochs from scratch"), and neither half is the other's context."""
+    out: list[tuple[int, int]] = []
+    for s0, s1 in spans:
+        start = s0
+        for c in cuts:
+            if start < c < s1:
+                out.append((start, c))
+                start = c
+        out.append((start, s1))
     return out
 
 

@@ -199,3 +199,10 @@ def test_a_year_is_not_a_count():
 
     for t in ("In 2017 V100 GPUs were used to train the models.", "Training used 2015 V100 results."):
         assert [f for f in sentence_findings(t, [(0, len(t))], None, 1) if f.kind == "chip_count"] == [], t
+
+
+def test_split_at_caption_edges():
+    from extract.sentences import split_at
+
+    assert split_at([(0, 100), (100, 150)], [40, 120]) == [(0, 40), (40, 100), (100, 120), (120, 150)]
+    assert split_at([(0, 100)], [0, 100]) == [(0, 100)]  # a cut on an edge changes nothing
