@@ -280,8 +280,9 @@ def _text_order(f: dict[str, Any]) -> tuple:
     return (f.get("page") or 0, f.get("bbox_top") or 0.0, f.get("bbox_x0") or 0.0)
 
 
-#: A table caption that says its rows are ablations ("Table 3: Ablation study of RFP ...").
-_ABLATION_TABLE_RE = re.compile(r"\bablation", re.IGNORECASE)
+#: Ablations named: a table caption saying its rows are ablations ("Table 3: Ablation study of
+#: RFP ..."), a statement giving the ablations' schedule ("For ablation studies, we train ...").
+_ABLATION_RE = re.compile(r"\bablation", re.IGNORECASE)
 #: Statements about a side run, not the reported model's training: ablations, the child networks
 #: or proxy tasks of an architecture search ("For ablation studies, we train models for 12 epochs").
 _SIDE_RUN_RE = re.compile(r"\bablations?\b|\bchild\s+(?:network|model)s?\b|\bproxy\b|\bduring\s+(?:the\s+)?search\b|\bsearch\s+phase\b", re.I)
@@ -598,8 +599,8 @@ def _link_paper_values(rows: list[_Row], fs: list[dict[str, Any]]) -> None:
                 # reported model's, even when the paper states no other; rows of an ablation table
                 # take the ablation schedule first
                 side = [f for f in cands if _SIDE_RUN_RE.search(f.get("source_text") or "")]
-                if _ABLATION_TABLE_RE.search(str(row.score["_ctx"].get("caption") or "")):
-                    cands = [f for f in side if re.search(r"ablation", f.get("source_text") or "", re.I)] or cands
+                if _ABLATION_RE.search(str(row.score["_ctx"].get("caption") or "")):
+                    cands = [f for f in side if _ABLATION_RE.search(f.get("source_text") or "")] or cands
                 else:
                     cands = [f for f in cands if f not in side]
             usable = []

@@ -32,7 +32,6 @@ from dataclasses import replace
 from pathlib import Path
 
 from extract.models import DocumentResult, Finding
-from extract.sentences import dataset_context
 from extract.settings import ExtractSettings
 from extract.stamp import find_arxiv_stamp
 from extract.text import blank_lines, clean_text, guess_title, reference_lines, sentence_spans
@@ -148,14 +147,15 @@ def _extract_open(pdf, p: Path, settings: ExtractSettings, t0: float, chips, bui
     result = DocumentResult(status="ok", pages=n_pages, title=guess_title(texts[0]),
                             arxiv_stamp=f"{stamp[0]}{stamp[1] or ''}" if stamp else None)
     from extract.scores import paper_benchmarks
+    from extract.sentences import last_dataset
 
     refs = reference_lines(texts)
     bodies = [blank_lines(raw, refs[i]) for i, raw in enumerate(texts)]
     benchmarks = paper_benchmarks("\n".join(bodies))
     findings: list[Finding] = []
     section: str | None = None  # the section heading in effect at the end of the previous page
-    page_end_section: list[str | None] = []  # the heading in effect at the end of each page
-    page_end_dataset: dict[int, str | None] = {}  # the dataset named since the page's last heading
+    # per page: the heading in effect at its end, and the dataset named since its last heading
+    page_end: list[tuple[str | None, str | None]] = []
     for i, text in enumerate(bodies):
         flat = text.replace("\n", " ")
         wants_table = settings.tables and bool(_TABLE_PAGE_RE.search(text))
@@ -165,7 +165,7 @@ def _extract_open(pdf, p: Path, settings: ExtractSettings, t0: float, chips, bui
             wants_sent = bool(sentence_findings(flat, spans, None, i + 1, chips) or sentence_scores(flat, spans, None, i + 1))
         if not (wants_table or wants_sent):
             section = next((ln for ln in reversed(text.split("\n")) if is_heading(ln)), section)
-            page_end_section.append(section)
+            page_end.append((section, None))
             continue
         page = pdf[i]
         tp = page.get_textpage()
@@ -187,8 +187,7 @@ def _extract_open(pdf, p: Path, settings: ExtractSettings, t0: float, chips, bui
             findings.extend(stated)
             findings.extend(sentence_scores(lflat, lspans, layout, i + 1))
         section = heads[-1][1] if heads else section
-        page_end_section.append(section)
-        page_end_dataset[i] = _last_dataset(layout.flat[heads[-1][0]:]) if heads else None
+        page_end.append((section, last_dataset(layout.flat[heads[-1][0]:]) if heads else None))
         if wants_table:
             for table in find_tables(layout):
                 findings.extend(table_scores(table, benchmarks=benchmarks))
@@ -196,9 +195,10 @@ def _extract_open(pdf, p: Path, settings: ExtractSettings, t0: float, chips, bui
     if settings.sentences:
         seams = seam_findings(bodies, chips, sentence_findings)
         for f in seams:  # a sentence broken by a page break belongs to the section its first page ends in
-            scope_by_section([f], [], page_end_section[f.page - 1] if f.page - 1 < len(page_end_section) else None)
-            if "dataset" not in f.context and page_end_dataset.get(f.page - 1):
-                f.context["dataset"], f.context["dataset_named"] = page_end_dataset[f.page - 1], False
+            head, named = page_end[f.page - 1] if f.page - 1 < len(page_end) else (None, None)
+            scope_by_section([f], [], head)
+            if "dataset" not in f.context and named:
+                f.context["dataset"], f.context["dataset_named"] = named, False
                 f.context["dataset_from"] = "its section's text"
         findings.extend(seams)
         scope_by_table_refs(findings, bodies)
@@ -295,6 +295,8 @@ def _continues(line: str) -> bool:
     first, then at least three more words of two letters or more (``for 100 epochs from scratch``,
     not ``f c, [16, 256]``)."""
     return bool(_CONTINUATION_RE.match(line)) and sum(1 for w in line.split()[1:] if re.search(r"[A-Za-z]{2}", w)) >= 3
+
+
 _TERMINATED_RE = re.compile(r"[.!?:;)\]]\s*$")
 
 
@@ -310,6 +312,8 @@ def seam_findings(bodies: list[str], chips, sentence_findings, max_tail: int = 3
     whose matched words reach past the join (``trained`` + ``for 100 epochs``), from the first
     candidate that yields any; page = the page the sentence starts on, no bbox (the quote spans
     two pages), ``context["seam"] = True``."""
+    from extract.sentences import dataset_context
+
     out: list[Finding] = []
     for i in range(len(bodies) - 1):
         lines = bodies[i].rstrip().split("\n")
@@ -371,17 +375,6 @@ def is_heading(line: str) -> bool:
 _RUNS_ON_WORDS = frozenset({"a", "an", "the", "of", "in", "on", "to", "for", "with", "by", "and", "or", "be", "is", "are", "that", "we"})
 
 
-def _last_dataset(text: str) -> str | None:
-    """Given text, return the last dataset it names (as :func:`extract.sentences.table_dataset`
-    keys), or None."""
-    from extract.sentences import _DATASET_RE
-
-    last = None
-    for last in _DATASET_RE.finditer(text):
-        pass
-    return last.lastgroup if last is not None else None
-
-
 def scope_by_section(findings: list[Finding], heads: list[tuple[int, str]], carried: str | None,
                      flat: str | None = None, reach: int = 3000) -> None:
     """Given one page's sentence findings, its section headings ``(offset in the page text,
@@ -394,7 +387,7 @@ def scope_by_section(findings: list[Finding], heads: list[tuple[int, str]], carr
     between the heading and it, on the page ``flat`` (at most ``reach`` characters back: "During
     training on ImageNet, we follow standard practice ..."). ``context["dataset_from"]`` records
     which."""
-    from extract.sentences import table_dataset
+    from extract.sentences import last_dataset, table_dataset
 
     for f in findings:
         if f.context.get("dataset_named"):
@@ -408,7 +401,7 @@ def scope_by_section(findings: list[Finding], heads: list[tuple[int, str]], carr
         elif flat is not None and "dataset" not in f.context and isinstance(off, int):
             start = max((a for a, _h in heads if a <= off), default=None)
             if start is not None and off - start <= reach:
-                ds = _last_dataset(flat[start:off])
+                ds = last_dataset(flat[start:off])
                 if ds:
                     f.context["dataset"], f.context["dataset_named"] = ds, False
                     f.context["dataset_from"] = "its section's text"

@@ -170,6 +170,8 @@ _OTHER_DATASET_RE = re.compile(
 )
 
 
+#: An F1 measure named in a header or caption.
+_F1_RE = re.compile(r"\bF1\b|F-?score|F-measure", re.IGNORECASE)
 #: Column words of CoNLL-2003 measures other than F1 (precision, recall, accuracy, speed ...).
 _NOT_F1_RE = re.compile(r"\b(?:P|R|Prec\w*|Rec\w*|Acc\w*|dev|time|speed|tokens?|sentences?|#)\b|%", re.IGNORECASE)
 #: NER datasets other than CoNLL-2003 English.
@@ -243,8 +245,8 @@ def inferred_benchmark(table: Table, col_header: str, benchmarks: frozenset[str]
         if any(re.search(r"\bEM\b", h) for h in headers) and any(re.search(r"\bF1\b", h) for h in headers):
             return "squad11", "EM and F1 columns in a paper that names SQuAD (never SQuAD 2.0)"
     if ("conll2003" in benchmarks and re.search(r"\bNER\b|named[\s\-]entit", ctx, re.IGNORECASE)
-            and (re.search(r"\bF1\b|F-?score|F-measure", col_header, re.IGNORECASE)
-                 or (len(table.columns) == 1 and re.search(r"\bF1\b|F-?score|F-measure", ctx, re.IGNORECASE)))):
+            and (_F1_RE.search(col_header)
+                 or (len(table.columns) == 1 and _F1_RE.search(ctx)))):
         return "conll2003", "an F1 column of an NER table in a paper whose only NER dataset is CoNLL-2003"
     if "wmt14" in benchmarks and re.search(r"\bWMT\b(?!\s*['’]?\s*\d)", ctx):
         return "wmt14", "WMT named without a year in a paper whose only WMT edition is WMT'14"
@@ -397,7 +399,7 @@ def table_scores(table: Table, extractor: str = "table.score",
                 cand.append(("squad11", "f1", False))
         if "conll2003" in bms and not _CONLL_OTHER_RE.search(h):
             if re.search(r"\bF1\b|\bF-?score\b|\bF\b|F-measure|F1-score", h, re.I) or (
-                    len(table.columns) == 1 and re.search(r"\bF1\b|F-?score|F-measure", table_ctx, re.I)) or (
+                    len(table.columns) == 1 and _F1_RE.search(table_ctx)) or (
                     _CONLL_RE.search(h) and not _NOT_F1_RE.search(h)):
                 # a column headed by the dataset alone ("POS  CoNLL2000  CoNLL2003") reports its
                 # one standard measure, the entity-level F1

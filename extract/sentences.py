@@ -170,6 +170,20 @@ class _Emitter:
         ))
 
 
+def _count_or_none(text: str) -> float | None:
+    """Given a count as written (``8``, ``eight``, ``a single``), return it, or None when it is none."""
+    try:
+        return _count(text)
+    except ValueError:
+        return None
+
+
+def _year_like(n: float) -> bool:
+    """Given a count, return True when it could be a year of the field (1990-2039): ``In 2017 V100
+    GPUs were ...`` counts no GPUs."""
+    return 1990 <= n <= 2039
+
+
 def _count(text: str) -> float:
     t = text.lower().strip()
     if t in ("a", "an", "single", "a single"):
@@ -182,10 +196,11 @@ def _count(text: str) -> float:
 _TIMING_RE = re.compile(
     r"\b(?:timings?|timed|speed|runtime|run[\s-]?time|benchmark(?:ed|s)?|measured|evaluated|\d+(?:\.\d+)?\s*(?:ms|FPS|fps)|"
     r"inference|latency|throughput|frames per second|images/s)\b", re.IGNORECASE)
-#: Vendor and family words between "a single" and the chip's name ("a single NVIDIA Titan Xp").
-_VENDOR_TAIL_RE = re.compile(r"(?:(?:NVIDIA|Nvidia|nVidia|Tesla|GeForce|Google|Cloud|Quadro)\s+)+$")
+#: Vendor and family words that can stand before a chip's name ("a single NVIDIA Titan Xp").
+_VENDOR_WORD = r"(?:NVIDIA|Nvidia|nVidia|Tesla|GeForce|Google|Cloud|Quadro)\s+"
+_VENDOR_TAIL_RE = re.compile(rf"(?:{_VENDOR_WORD})+$")
 #: A count right before a chip's name, vendor words between: "16 Google Cloud TPUv3", "8 x V100".
-_COUNT_BEFORE_CHIP_RE = re.compile(rf"(?<![\w.,])(?P<n>{COUNT})\s*(?:[x×]\s*)?(?:(?:NVIDIA|Nvidia|nVidia|Tesla|GeForce|Google|Cloud|Quadro)\s+)*$")
+_COUNT_BEFORE_CHIP_RE = re.compile(rf"(?<![\w.,])(?P<n>{COUNT})\s*(?:[x×]\s*)?(?:{_VENDOR_WORD})*$")
 _ONE_CHIP_RE = re.compile(r"(?:\bon|\bwith|\busing)\s+(?:a\s+single|one|a|an|single)\s+$", re.IGNORECASE)
 
 
@@ -211,10 +226,10 @@ def hardware_findings(s: str, emit: _Emitter, chips: tuple[Chip, ...] | None = N
              value_text=mention.chip.key, context={"phase": phase, "vendor": mention.chip.vendor})
     counted: list[tuple[int, int]] = []
     for m in _NODES_RE.finditer(s):
-        try:
-            n = _count(m.group("n1")) * _count(m.group("n2"))
-        except ValueError:
+        machines, each = _count_or_none(m.group("n1")), _count_or_none(m.group("n2"))
+        if machines is None or each is None:
             continue
+        n = machines * each
         if 2 <= n <= 100000 and n == int(n):
             chip = next((c for c in mentions if m.start() <= c.start < m.end()), None)
             emit("chip_count", n, "count", m.start(), m.end(), "sentence.chip_count", 0.7,
@@ -246,7 +261,7 @@ def hardware_findings(s: str, emit: _Emitter, chips: tuple[Chip, ...] | None = N
             n = _count(raw)
         except ValueError:
             continue
-        if 1990 <= n <= 2039 and re.search(r"(?:\b[Ii]n|\bsince|\bfrom|\bof|\buntil|\bbefore|\bafter)\s+$", s[:m.start()]):
+        if _year_like(n) and re.search(r"(?:\b[Ii]n|\bsince|\bfrom|\bof|\buntil|\bbefore|\bafter)\s+$", s[:m.start()]):
             continue  # "In 2017 V100 GPUs were ...": a year
         if n == 1 and not _USE_ONE_RE.search(s):
             continue  # "fit on one GPU", "a GPU implementation": not a statement of training hardware
@@ -266,11 +281,8 @@ def hardware_findings(s: str, emit: _Emitter, chips: tuple[Chip, ...] | None = N
         if _ONE_CHIP_RE.search(_VENDOR_TAIL_RE.sub("", before)) and _USE_ONE_RE.search(s):
             n = 1.0
         elif m is not None:
-            try:
-                n = _count(m.group("n"))
-            except ValueError:
-                n = None
-            if n is not None and (not (2 <= n <= 100000 and n == int(n)) or 1990 <= n <= 2039):
+            n = _count_or_none(m.group("n"))
+            if n is not None and (not (2 <= n <= 100000 and n == int(n)) or _year_like(n)):
                 n = None  # "2015 V100 results": a year, not a count
         if n is not None:
             emit("chip_count", n, "count", c.start, c.end, "sentence.chip_count", 0.6,
@@ -410,7 +422,7 @@ def sentence_findings(flat: str, spans: list[tuple[int, int]], layout: PageLayou
                 if refs:
                     f.context.setdefault("table_ref", refs[-1])
                 off = f.context.get("offset", s0)
-                cap = next((n for a, b, n in captions if a <= off < b), None)
+                cap = next((num for a, b, num in captions if a <= off < b), None)
                 if cap:
                     f.context["caption_of"] = f"Table {cap}"  # a caption's statement is about its table's runs
     return out
@@ -434,6 +446,14 @@ def split_at(spans: list[tuple[int, int]], cuts: list[int]) -> list[tuple[int, i
 
 #: A reference to a numbered table in running text ("In Table 1, we compare ...").
 _TABLE_REF_RE = re.compile(r"\bTable\s+(\d{1,2})\b(?!\s*[:.|]\s*[A-Z])")
+
+
+def last_dataset(text: str) -> str | None:
+    """Given text, return the last dataset it names (keys as :func:`table_dataset`), or None."""
+    last = None
+    for last in _DATASET_RE.finditer(text):
+        pass
+    return last.lastgroup if last is not None else None
 
 
 def table_dataset(caption: str) -> str | None:

@@ -12,6 +12,7 @@ Coordinates are PDF points, origin top-left (see :mod:`extract.layout`).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from extract.layout import Box, Line, PageLayout, Word, union_boxes
@@ -119,14 +120,13 @@ def transpose(table: Table) -> Table:
     for i, row in enumerate(table.rows):
         x0, x1 = row.bbox[1], row.bbox[3]  # a transposed column spans the original row's height
         cols.append(Column(i, x0, x1, row.label))
+    text = " | ".join(row.text for row in table.rows)
     rows: list[Row] = []
     for col in table.columns:
         cells = [Cell(c.text, c.value, c.suffix, c.bbox, i)
                  for i, row in enumerate(table.rows) for c in row.cells if c.col == col.index]
-        if not cells:
-            continue
-        text = " | ".join(row.text for row in table.rows)
-        rows.append(Row(col.header, cells, text, union_boxes([c.bbox for c in cells])))
+        if cells:
+            rows.append(Row(col.header, cells, text, union_boxes([c.bbox for c in cells])))
     return Table(table.page, table.caption, table.header, table.label_header, cols, rows, table.bbox)
 
 
@@ -643,9 +643,7 @@ def tell_apart(rows: list[Row]) -> None:
     trained with ``3 × 3`` anchors and ``MetaAnchor (ours)  9 × 9  search`` become ``MetaAnchor
     (ours)`` and ``MetaAnchor (ours) (9 × 9 search)``. Labels stay as they are where no row of
     the group left anything out."""
-    seen: dict[str, int] = {}
-    for row in rows:
-        seen[row.label] = seen.get(row.label, 0) + 1
+    seen = Counter(row.label for row in rows)
     for row in rows:
         if seen[row.label] > 1 and row.dropped:
             row.label = f"{row.label} ({row.dropped})"

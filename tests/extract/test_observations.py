@@ -200,20 +200,29 @@ def test_statements_ranked_in_text_order_not_page_position():
     assert assemble(findings, PAPERS)[0]["epochs"] == 120.0
 
 
+def _detectors(rfp_caption: str, *extra: dict) -> dict[str, float | None]:
+    """DetectoRS in small: an RFP row in a table captioned ``rfp_caption``, the main DetectoRS row
+    (Table 4), "For ablation studies, we train models for 12 epochs" and "We train the models for
+    40 epochs", plus ``extra`` findings; returns each row's epochs."""
+    t4 = {"caption": "Table 4: Comparison with state-of-the-art methods on COCO test-dev."}
+    findings = [
+        _f("a", "score", 46.2, model_label="RFP", benchmark="coco", metric="box_ap", page=5, method="table_cell",
+           source_text="RFP 46.2", context={"caption": rfp_caption}),
+        _f("b", "score", 53.3, model_label="DetectoRS", benchmark="coco", metric="box_ap", page=7, method="table_cell",
+           source_text="DetectoRS 53.3", context=t4),
+        _f("d", "epochs", 12.0, unit=None, page=5, source_text="For ablation studies, we train models for 12 epochs.", context={"offset": 900}),
+        _f("e", "epochs", 40.0, unit=None, page=5, source_text="We train the models for 40 epochs.", context={"offset": 1200}),
+        *extra,
+    ]
+    return {r["model_name"]: r["epochs"] for r in assemble(findings, PAPERS)}
+
+
 def test_caption_statement_applies_to_its_table_and_side_runs_give_no_schedule():
     # DetectoRS: "Table 2: ... The models are trained for 12 epochs." (ablations) and, in the text,
     # "For ablation studies, we train models for 12 epochs" / "We train the models for 40 epochs"
-    t2 = {"caption": "Table 2: Detection results on COCO val2017 with ResNet-50 as backbone."}
-    t4 = {"caption": "Table 4: Comparison with state-of-the-art methods on COCO test-dev."}
-    findings = [
-        _f("a", "score", 46.2, model_label="RFP", benchmark="coco", metric="box_ap", page=5, method="table_cell", source_text="RFP 46.2", context=t2),
-        _f("b", "score", 53.3, model_label="DetectoRS", benchmark="coco", metric="box_ap", page=7, method="table_cell", source_text="DetectoRS 53.3", context=t4),
-        _f("c", "epochs", 12.0, unit=None, page=5, source_text="The models are trained for 12 epochs.",
-           context={"dataset": "coco", "caption_of": "Table 2", "offset": 10}),
-        _f("d", "epochs", 12.0, unit=None, page=5, source_text="For ablation studies, we train models for 12 epochs.", context={"offset": 900}),
-        _f("e", "epochs", 40.0, unit=None, page=5, source_text="We train the models for 40 epochs.", context={"offset": 1200}),
-    ]
-    by = {r["model_name"]: r["epochs"] for r in assemble(findings, PAPERS)}
+    in_caption = _f("c", "epochs", 12.0, unit=None, page=5, source_text="The models are trained for 12 epochs.",
+                    context={"dataset": "coco", "caption_of": "Table 2", "offset": 10})
+    by = _detectors("Table 2: Detection results on COCO val2017 with ResNet-50 as backbone.", in_caption)
     assert by == {"RFP": 12.0, "DetectoRS": 40.0}
 
 
@@ -229,12 +238,4 @@ def test_backbone_flops_sentence_does_not_reach_a_detection_row():
 
 
 def test_ablation_table_rows_take_the_ablation_schedule():
-    t3 = {"caption": "Table 3: Ablation study of RFP and SAC on COCO val2017 with ResNet-50."}
-    t4 = {"caption": "Table 4: Comparison with state-of-the-art methods on COCO test-dev."}
-    findings = [
-        _f("a", "score", 46.2, model_label="RFP", benchmark="coco", metric="box_ap", page=6, method="table_cell", source_text="RFP 46.2", context=t3),
-        _f("b", "score", 53.3, model_label="DetectoRS", benchmark="coco", metric="box_ap", page=7, method="table_cell", source_text="DetectoRS 53.3", context=t4),
-        _f("d", "epochs", 12.0, unit=None, page=5, source_text="For ablation studies, we train models for 12 epochs.", context={"offset": 900}),
-        _f("e", "epochs", 40.0, unit=None, page=5, source_text="We train the models for 40 epochs.", context={"offset": 1200}),
-    ]
-    assert {r["model_name"]: r["epochs"] for r in assemble(findings, PAPERS)} == {"RFP": 12.0, "DetectoRS": 40.0}
+    assert _detectors("Table 3: Ablation study of RFP and SAC on COCO val2017 with ResNet-50.") == {"RFP": 12.0, "DetectoRS": 40.0}
