@@ -37,7 +37,7 @@ from extract.units import (
 )
 from extract.version import EXTRACTOR_VERSION
 
-_TRAIN_RE = re.compile(r"\b(?:experiments?\s+(?:are|were)\s+(?:run|conducted|performed|carried\s+out)|train|trained|training|trains|pre-?train\w*|fine-?tun\w*|took|takes|converge\w*|learn\w*|optimi[sz]\w*|paralleli[sz]\w*|SGD|(?:mini-?)?batch\s+size|workers)\b", re.IGNORECASE)
+_TRAIN_RE = re.compile(r"\b(?:experiments?\s+(?:are|were|is|was)\s+(?:run|conducted|performed|carried\s+out)|(?:run|ran|conduct|conducted|perform|performed)\s+(?:all\s+)?(?:of\s+)?(?:our\s+|the\s+|these\s+)?experiments|(?:each|every|all|our)\s+(?:of\s+our\s+)?experiments?\s+(?:uses?|used|runs?|ran)|train|trained|training|trains|pre-?train\w*|fine-?tun\w*|took|takes|converge\w*|learn\w*|optimi[sz]\w*|paralleli[sz]\w*|SGD|(?:mini-?)?batch\s+size|workers)\b", re.IGNORECASE)
 _INFER_RE = re.compile(
     r"\b(?:inference|test(?:ing)?[\s-]time|runs? at|fps|frames per second|latency|throughput|per image|speed of|images/s|"
     r"real[\s-]time|on a mobile|CPU time|decoding speed|words per second|speed\s+(?:is|was)\s+(?:evaluated|measured|tested))\b",
@@ -57,16 +57,20 @@ _MID_TOKEN = (
     r"Pascal|Maxwell|Volta|Kepler|SXM2?|PCIe|\(?\d{1,3}\s?GB\)?|\d{1,3}GB|[A-Za-z]{1,4}\d{2,4}(?:Ti|[A-Za-z])?|\d{3,4}(?:Ti)?|v\d|TPU\s?v\d|TPUv\d|V)"
 )
 _COUNT_DEVICE_RE = re.compile(
-    rf"(?<![\w.,])(?P<n>{COUNT}|a\s+single|a|an|single)\s*(?:[x×]\s*)?(?P<mid>(?:{_MID_TOKEN}[\s\-]+){{0,6}}?)(?P<dev>{_DEVICE})(?![\w-])"
+    rf"(?<![\w.,])(?<!\w-)(?P<n>{COUNT}|a\s+single|a|an|single)(?!\d)\s*(?:[x×]\s*)?(?P<mid>(?:{_MID_TOKEN}[\s\-]+){{0,6}}?)(?P<dev>{_DEVICE})(?![\w-])"
 )
 _N_GPU_RE = re.compile(r"(?<![\w.])(?P<n>\d{1,4})-(?P<dev>GPU|TPU)\b")
+#: An approximation before "a week": "for about a week", "roughly a day".
+_ABOUT_BEFORE_RE = re.compile(r"\b(?:about|around|roughly|approximately|nearly|almost|~)\s+$", re.IGNORECASE)
+#: A TPU pod or slice after a TPU's name: "a Cloud TPU v3 Pod", "TPUv3-8", "TPU v3-32 pod slice".
+_SLICE_AFTER_RE = re.compile(r"(?:\s+v?\d)?(?:[\s\-]*(?:pods?|slices?)\b|-\d)", re.IGNORECASE)
 #: Device time after a device word: "GPU days", "TPU-hours".
 _DEVICE_TIME_RE = re.compile(r"[\s\-]*(?:days?|hours?|hrs?|weeks?|months?|years?)\b", re.IGNORECASE)
 #: Machines times devices: "4 machines, each with 8 V100 GPUs", "8 nodes with 4 GPUs each".
 _NODES_RE = re.compile(
     rf"(?<![\w.,])(?P<n1>{COUNT})\s+(?:machines|nodes|servers|hosts)\s*,?\s*(?:each\s+)?(?:with|having|containing|equipped\s+with)\s+"
     rf"(?P<n2>{COUNT})\s+(?P<mid>(?:{_MID_TOKEN}[\s\-]+){{0,6}}?)(?P<dev>GPUs?|TPUs?|(?:GPU\s+)?cards)\b", re.IGNORECASE)
-_USE_ONE_RE = re.compile(r"\b(?:train\w*|took|takes)\b(?:\s+[\w\-]+){0,6}?\s+(?:on|using|with)\s+(?:a\s+single|one|a|single)\b", re.IGNORECASE)
+_USE_ONE_RE = re.compile(r"\b(?:train\w*|took|takes|experiments?)\b(?:\s+[\w\-]+){0,6}?\s+(?:on|using|with|in)\s+(?:a\s+single|one|a|single)\b", re.IGNORECASE)
 #: Another paper's setup: a citation or "et al." in a sentence without "we"/"our".
 _CITED_RE = re.compile(r"\[\d+(?:[,\s\-–]+\d+)*\]|\bet al\.")
 _WE_RE = re.compile(r"\b(?:we|our|us)\b", re.IGNORECASE)
@@ -85,8 +89,11 @@ def _about_other_work(sentence: str) -> bool:
     and says neither we, our nor us."""
     return bool(_CITED_RE.search(_TECHNIQUE_CITE_RE.sub(" ", sentence))) and not _WE_RE.search(sentence)
 _CORES_RE = re.compile(
-    rf"(?:(?P<chip>TPU\s?-?v?\d|TPUv\d)\s+pods?\s+(?:with|of|containing)\s+(?P<n1>{NUMBER})\s+(?:TPU\s+)?cores"
-    rf"|(?P<n2>{NUMBER})\s+(?:(?:Cloud\s+)?TPU\s?-?v?\d?|TPUv\d)\s+cores)",
+    rf"(?:(?P<chip>TPU\s?-?v?\d|TPUv\d)\s+(?:(?:pods?|pod\s+slices?|slices?)\s+)?(?:with|of|containing)\s+(?P<n1>{NUMBER})\s+(?:TPU\s+)?cores"
+    rf"|(?P<n2>{NUMBER})\s+(?:(?:Cloud\s+)?TPU\s?-?v?\d?|TPUv\d)\s+cores"
+    rf"|(?P<n3>{NUMBER})\s+(?:TPU\s+)?cores\s+of\s+(?:a\s+|an\s+)?(?:Cloud\s+)?(?:TPU\s?-?v?\d|TPUv\d)"
+    # Cloud TPU slice names count TensorCores: "TPUv3-8", "TPU v3-32 pod slice", "v3-256"
+    rf"|(?:TPU\s?-?v[234]|TPUv[234])-(?P<n4>\d{{1,4}})(?![\w.-]))",
     re.IGNORECASE,
 )
 _EPOCHS_RE = re.compile(
@@ -141,7 +148,20 @@ def _label_before(text: str) -> str | None:
     return None
 
 
-def _phase(sentence: str) -> str:
+def _phase(sentence: str, at: int | None = None) -> str:
+    """Given a sentence and optionally a character offset into it, return the training phase it
+    speaks of: "pretraining", "finetuning" or "training". With ``at``, the phase word nearest
+    before the offset wins, else the first after it, so "pre-trained on 64 V100 GPUs for 5 days and
+    fine-tuned on 8 V100 GPUs for 1 day" gives each clause its own phase."""
+    if at is not None:
+        words = sorted([(m.start(), "pretraining") for m in _PHASE_PRE_RE.finditer(sentence)]
+                       + [(m.start(), "finetuning") for m in _PHASE_FT_RE.finditer(sentence)])
+        before = [ph for pos, ph in words if pos <= at]
+        if before:
+            return before[-1]
+        if words:
+            return words[0][1]
+        return "training"
     if _PHASE_PRE_RE.search(sentence):
         return "pretraining"
     if _PHASE_FT_RE.search(sentence):
@@ -220,10 +240,9 @@ def hardware_findings(s: str, emit: _Emitter, chips: tuple[Chip, ...] | None = N
             _timing_hardware(s, emit, chips)
         return
     mentions = find_chips(s, chips)
-    phase = _phase(s)
     for mention in mentions:
         emit("chip_model", None, "chip", mention.start, mention.end, "sentence.chip_model", 0.7,
-             value_text=mention.chip.key, context={"phase": phase, "vendor": mention.chip.vendor})
+             value_text=mention.chip.key, context={"phase": _phase(s, mention.start), "vendor": mention.chip.vendor})
     counted: list[tuple[int, int]] = []
     for m in _NODES_RE.finditer(s):
         machines, each = _count_or_none(m.group("n1")), _count_or_none(m.group("n2"))
@@ -233,14 +252,17 @@ def hardware_findings(s: str, emit: _Emitter, chips: tuple[Chip, ...] | None = N
         if 2 <= n <= 100000 and n == int(n):
             chip = next((c for c in mentions if m.start() <= c.start < m.end()), None)
             emit("chip_count", n, "count", m.start(), m.end(), "sentence.chip_count", 0.7,
-                 context={"phase": phase, "chip": chip.chip.key if chip else None, "rule": "machines x devices each",
+                 context={"phase": _phase(s, m.start()), "chip": chip.chip.key if chip else None, "rule": "machines x devices each",
                           "device": "tpu_device" if "TPU" in m.group("dev").upper() else "gpu"})
             counted.append((m.start(), m.end()))
     for m in _CORES_RE.finditer(s):
-        n = parse_number(m.group("n1") or m.group("n2"))
+        raw = m.group("n1") or m.group("n2") or m.group("n3") or m.group("n4")
+        if m.group("n4") and int(raw) & (int(raw) - 1):
+            continue  # slices come in powers of two: "TPU v3-81" is "v3-8" with a footnote mark
+        n = parse_number(raw)
         if n >= 2:
             emit("chip_count", n / 2.0, "count", m.start(), m.end(), "sentence.chip_count", 0.6,
-                 context={"phase": phase, "rule": "TPU cores / 2", "cores": n})
+                 context={"phase": _phase(s, m.start()), "rule": "TPU cores / 2", "cores": n})
             counted.append((m.start(), m.end()))
     for m in list(_COUNT_DEVICE_RE.finditer(s)) + list(_N_GPU_RE.finditer(s)):
         if any(a <= m.start() < b for a, b in counted):
@@ -255,6 +277,8 @@ def hardware_findings(s: str, emit: _Emitter, chips: tuple[Chip, ...] | None = N
             continue
         if m.group("dev").lower().startswith(("cards", "chips", "workers", "replicas", "synchronous", "asynchronous")) and chip is None:
             continue  # "8 workers", "4 cards": a device only when a chip is named ("50 P100 workers")
+        if is_tpu and _SLICE_AFTER_RE.match(s, max(m.end(), chip.end if chip else 0)):
+            continue  # "a Cloud TPU v3 Pod", "a TPUv3-8": a slice of many chips, counted from its cores
         if _DEVICE_TIME_RE.match(s, m.end()):
             continue  # "10 GPU days", "1800 GPU-hours": device time, not a number of devices
         try:
@@ -268,7 +292,7 @@ def hardware_findings(s: str, emit: _Emitter, chips: tuple[Chip, ...] | None = N
         if not 1 <= n <= 100000 or n != int(n):
             continue
         emit("chip_count", n, "count", m.start(), m.end(), "sentence.chip_count", 0.7 if chip or mid.strip() == "" else 0.6,
-             context={"phase": phase, "chip": chip.chip.key if chip else None,
+             context={"phase": _phase(s, m.start()), "chip": chip.chip.key if chip else None,
                       "device": ("tpu_chip" if "chip" in m.group("dev").lower() else "tpu_device") if is_tpu else "gpu"})
         counted.append((m.start(), m.end()))
     if not counted and len(mentions) == 1:
@@ -286,7 +310,7 @@ def hardware_findings(s: str, emit: _Emitter, chips: tuple[Chip, ...] | None = N
                 n = None  # "2015 V100 results": a year, not a count
         if n is not None:
             emit("chip_count", n, "count", c.start, c.end, "sentence.chip_count", 0.6,
-                 context={"phase": phase, "chip": c.chip.key, "device": "tpu_device" if c.chip.kind == "tpu" else "gpu"})
+                 context={"phase": _phase(s, c.start), "chip": c.chip.key, "device": "tpu_device" if c.chip.kind == "tpu" else "gpu"})
 
 
 def _timing_hardware(s: str, emit: _Emitter, chips: tuple[Chip, ...] | None) -> None:
@@ -321,7 +345,6 @@ def time_findings(s: str, emit: _Emitter) -> None:
     """Given a sentence, emit training_time and epochs findings."""
     if not _TRAIN_RE.search(s) or _INFER_RE.search(s) or _about_other_work(s):
         return
-    phase = _phase(s)
     for m in DURATION_RE.finditer(s):
         unit = m.group("unit2").lower()
         if unit.startswith("sec"):
@@ -330,14 +353,14 @@ def time_findings(s: str, emit: _Emitter) -> None:
             continue
         if re.search(r"(?:per|each|every)\s+(?:epoch|iteration|step|batch)", s[m.end():m.end() + 30], re.I):
             continue
-        if m.group("lo").lower() in ("a", "an"):
-            continue
+        if m.group("lo").lower() in ("a", "an") and not _ABOUT_BEFORE_RE.search(s[:m.start()]):
+            continue  # "a day per epoch", "within a day": only "about a week" states a training time
         seconds, unit, bounds = duration_from_match(m)
         if bounds:
             seconds = bounds[1]  # upper end: see the module docstring
         if seconds <= 0:
             continue
-        ctx = {"phase": phase, "unit_as_written": unit}
+        ctx = {"phase": _phase(s, m.start()), "unit_as_written": unit}
         if bounds:
             ctx.update({"range_s": list(bounds), "rule": "upper end of range"})
         emit("training_time", seconds, "s", m.start(), m.end(), "sentence.training_time", 0.6,
@@ -351,7 +374,7 @@ def time_findings(s: str, emit: _Emitter) -> None:
         except ValueError:
             continue
         if 0 < n <= 10000:
-            emit("epochs", n, "epoch", m.start(), m.end(), "sentence.epochs", 0.6, context={"phase": phase})
+            emit("epochs", n, "epoch", m.start(), m.end(), "sentence.epochs", 0.6, context={"phase": _phase(s, m.start())})
 
 
 def data_findings(s: str, emit: _Emitter) -> None:

@@ -38,6 +38,16 @@ def _one(findings, kind):
         ("We train on 8 nodes with 4 GPUs each.", 32, None),
         ("The network was trained on 16 Google Cloud TPUv3 for 3 days.", 16, "google-tpu-v3"),  # no device word
         ("Training takes 10 hours on a single NVIDIA Titan Xp.", 1, "nvidia-titan-xp"),
+        # Cloud TPU slices are named by their TensorCores, two per chip; a pod is not one chip
+        ("We use a TPUv3-8 for training.", 4, "google-tpu-v3"),
+        ("Each model is trained on a Cloud TPU v3 Pod with 512 cores.", 256, "google-tpu-v3"),
+        ("Training for 600 epochs on 128 cores of TPU v3 takes about 3 days.", 64, "google-tpu-v3"),
+        ("Models were trained on Google Cloud TPU v2 with 8 cores.", 4, "google-tpu-v2"),
+        # a memory size glued to the chip's name is not a count; the model number alone names the chip
+        ("Training used 8 NVIDIA A100-SXM4-40GB GPUs.", 8, "nvidia-a100"),
+        ("The training is conducted on a machine with 4 NVIDIA 1080Ti GPUs.", 4, "nvidia-geforce-gtx-1080-ti"),
+        ("We run all experiments on a single GeForce GTX TITAN X GPU.", 1, "nvidia-geforce-gtx-titan-x"),
+        ("Each experiment uses 8 x NVIDIA V100 (16GB).", 8, "nvidia-tesla-v100"),
     ],
 )
 def test_hardware(text: str, count: float, chip: str | None) -> None:
@@ -64,6 +74,25 @@ def test_inference_hardware_is_not_training_hardware() -> None:
 def test_training_time(text: str, seconds: float) -> None:
     found, _ = _run(text)
     assert _one(found, "training_time").value == pytest.approx(seconds)
+
+
+def test_slice_size_with_a_footnote_mark_is_no_count() -> None:
+    found, _ = _run("We fine-tune the model using a TPU v3-81 with a batch size of 128, which takes approximately 30 hours.")
+    assert [f.value for f in found if f.kind == "chip_count"] == []
+
+
+def test_about_a_week() -> None:
+    found, _ = _run("Each model was trained on 2 NVIDIA K40 GPUs for about a week.")
+    assert _one(found, "training_time").value == 7 * 86400
+    found, _ = _run("Training converges within a day.")
+    assert [f for f in found if f.kind == "training_time"] == []
+
+
+def test_each_clause_keeps_its_phase() -> None:
+    found, _ = _run("Our model is pre-trained on 64 V100 GPUs for 5 days and fine-tuned on 8 V100 GPUs for 1 day.")
+    got = sorted((f.kind, f.value, f.context["phase"]) for f in found if f.kind in ("chip_count", "training_time"))
+    assert got == [("chip_count", 8, "finetuning"), ("chip_count", 64, "pretraining"),
+                   ("training_time", 86400, "finetuning"), ("training_time", 5 * 86400, "pretraining")]
 
 
 def test_time_per_epoch_is_skipped() -> None:
