@@ -479,11 +479,26 @@ _OWN_RE = re.compile(r"\b(?:we|our|ours|us)\b", re.IGNORECASE)
 _SCORE_DELTA_BEFORE_RE = re.compile(
     r"(?:(?:improvement|gain|increase|decrease|drop|reduction|margin|boost)s?\s+of|\bby|\bover|[+\-<>±~≈])\s*(?:about\s+|only\s+)?$", re.IGNORECASE
 )
-_EXCLUDE_SENTENCE_RE = re.compile(r"locali[sz]ation|detection|CIFAR|SVHN|MNIST|OntoNotes|NLPBA|CoQA", re.IGNORECASE)
+_EXCLUDE_SENTENCE_RE = re.compile(r"locali[sz]ation|CIFAR|SVHN|MNIST|OntoNotes|NLPBA|CoQA", re.IGNORECASE)
+#: ImageNet's other tasks: a sentence about detection on ImageNet reports no classification score.
+_IMAGENET_OTHER_TASK_RE = re.compile(r"detection", re.IGNORECASE)
+#: A clause about another model: "which achieves 92.2 F1", "compared with 92.4 for BERT".
+_OTHER_CLAUSE_RE = re.compile(
+    r"\b(?:which|who|compared|comparison|unlike|than|while|whereas|versus|vs\.?|previous(?:ly)?|prior|baselines?)\b|\[\d+", re.IGNORECASE)
 _BENCH_RES = {
     "imagenet": _IMAGENET_RE, "coco": _COCO_RE, "squad11": _SQUAD_RE, "conll2003": _CONLL_RE,
     "wmt14_en_de": _WMT14_RE, "wmt14_en_fr": _WMT14_RE,
 }
+
+
+def _others_clause(s: str, pos: int) -> bool:
+    """Given a sentence and the offset of a value in it, return True when the value's clause (between
+    commas, semicolons or brackets) says nothing of "we"/"our" and speaks of another model
+    ("Unlike ELMo, which achieves 92.2 F1 on CoNLL-2003, our model reaches 93.0 F1")."""
+    start = max(s.rfind(c, 0, pos) for c in ",;(")
+    ends = [i for i in (s.find(c, pos) for c in ",;)") if i >= 0]
+    clause = s[start + 1:min(ends) if ends else len(s)]
+    return not _OWN_RE.search(clause) and bool(_OTHER_CLAUSE_RE.search(clause))
 
 
 def _near_benchmark(s: str, prev: str, benchmark: str, pos: int, reach: int = 160) -> bool:
@@ -525,7 +540,8 @@ def sentence_scores(flat: str, sentences: list[tuple[int, int]], layout: PageLay
                     v = float(m.group(1) or m.group(2))
                     if 5 <= v <= 70:
                         found.append((bm, "bleu", v, None, m.start(), m.end()))
-        if (_IMAGENET_RE.search(s) or _IMAGENET_RE.search(prev)) and not _IMAGENET_VARIANT_RE.search(s):
+        if (_IMAGENET_RE.search(s) or _IMAGENET_RE.search(prev)) and not _IMAGENET_VARIANT_RE.search(s) \
+                and not _IMAGENET_OTHER_TASK_RE.search(s):
             for m in re.finditer(
                     rf"top[\s\-]?([15])\s+and\s+top[\s\-]?([15])\s+(?:test\s+|validation\s+|val\s+)?(error|accuracy|accuracies)(?:\s+rates?)?\s+(?:of\s+)?{_NUM}\s*%\s+and\s+{_NUM}\s*%", s, re.I):
                 is_err = m.group(3).lower().startswith("err")
@@ -534,7 +550,7 @@ def sentence_scores(flat: str, sentences: list[tuple[int, int]], layout: PageLay
                     found.append(("imagenet", f"top{k}", 100 - v if is_err else v, "error" if is_err else None, m.start(), m.end()))
             if not found:
                 for m in re.finditer(
-                        rf"top[\s\-]?([15])\s+(?:single[\s\-]model\s+|single[\s\-]crop\s+|test\s+|validation\s+|val\s+)?(error\s+rate\s+|error|accuracy)\s*(?:of\s+|is\s+|was\s+|=\s*|:\s*)?(?:only\s+)?{_NUM}(?P<pct>\s*%)?(?![\d.])"
+                        rf"top[\s\-]?([15])\s+(?:single[\s\-]model\s+|single[\s\-]crop\s+|test\s+|validation\s+|val\s+)?(error\s+rate\s+|error|accuracy)\s*(?:of\s+|is\s+|was\s+|=\s*|:\s*)?(?:only\s+)?{_NUM}(?P<pct>\s*%)?(?!\d|\.\d)"
                         rf"|{_NUM}\s*%\s+top[\s\-]?([15])\s+(?:single[\s\-]model\s+|test\s+|validation\s+)?(error|accuracy)", s, re.I):
                     if m.group(1):
                         k, kind, v = m.group(1), m.group(2), float(m.group(3))
@@ -565,6 +581,8 @@ def sentence_scores(flat: str, sentences: list[tuple[int, int]], layout: PageLay
         seen: set[tuple[str, str]] = set()
         for bm, metric, v, rep, a, b in sorted(found, key=lambda x: x[4]):
             if (bm, metric) in seen or _SCORE_DELTA_BEFORE_RE.search(s[:a]) or not _near_benchmark(s, prev, bm, a):
+                continue
+            if _others_clause(s, a):
                 continue
             seen.add((bm, metric))  # the first figure is the paper's own; later ones are comparisons
             bbox = layout.bbox_of_span(s0 + a, s0 + b) if layout is not None else None

@@ -235,3 +235,23 @@ def test_split_at_caption_edges():
 
     assert split_at([(0, 100), (100, 150)], [40, 120]) == [(0, 40), (40, 100), (100, 120), (120, 150)]
     assert split_at([(0, 100)], [0, 100]) == [(0, 100)]  # a cut on an edge changes nothing
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a percentage at the end of the sentence
+        ("On ImageNet, our largest model reaches a top-1 error of 17.2% and a top-5 error of 3.9%.",
+         [("imagenet", "top1", 82.8), ("imagenet", "top5", 96.1)]),
+        # COCO object detection is the benchmark; only ImageNet's detection task is another task
+        ("On COCO object detection, our model reaches 47.2 box AP.", [("coco", "box_ap", 47.2)]),
+        ("On the ImageNet detection task, our model reaches a top-5 error of 3.9%.", []),
+        # another model's clause is not ours, and the value after it is
+        ("Unlike ELMo, which achieves 92.2 F1 on CoNLL-2003, our model reaches 93.0 F1.", [("conll2003", "f1", 93.0)]),
+        ("Our model achieves 92.8 F1, compared with 92.4 for BERT on CoNLL-2003.", [("conll2003", "f1", 92.8)]),
+        ("Compared with BERT, which obtains 92.4 F1 on CoNLL-2003, our model gains 0.6 F1.", []),
+    ],
+)
+def test_sentence_scores_are_the_papers_own(text: str, expected: list) -> None:
+    _, scores = _run(text)
+    assert [(f.benchmark, f.metric, pytest.approx(f.value)) for f in scores] == expected
