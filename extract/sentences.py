@@ -108,7 +108,7 @@ _SCALE = r"(?:\s?(?:[kKMB]|[Bb]illion|[Mm]illion|[Tt]housand)(?![A-Za-z]))?"
 _SETSIZE_RE = re.compile(
     rf"(?P<a>{NUMBER}){_SCALE.replace('(?:', '(?P<sa>', 1)}\s+(?:labell?ed\s+|annotated\s+)?training\s+{_ITEMS}"
     rf"|training\s+(?:set|data|corpus|split)\s+(?:of|with|consists\s+of|consisting\s+of|contains|containing|has|includes|comprises)\s+(?:about\s+|approximately\s+|roughly\s+|around\s+|~\s*|over\s+)?(?P<b>{NUMBER}){_SCALE.replace('(?:', '(?P<sb>', 1)}\s+(?:labell?ed\s+)?{_ITEMS}"
-    rf"|trained\s+on\s+(?:about\s+|approximately\s+|roughly\s+|around\s+|~\s*|the\s+)?(?P<c>{NUMBER}){_SCALE.replace('(?:', '(?P<sc>', 1)}\s+(?:labell?ed\s+)?{_ITEMS}"
+    rf"|(?:trained|train|training)\s+on\s+(?:about\s+|approximately\s+|roughly\s+|around\s+|~\s*|the\s+)?(?P<c>{NUMBER}){_SCALE.replace('(?:', '(?P<sc>', 1)}\s+(?:labell?ed\s+)?{_ITEMS}"
     rf"|(?:dataset|data\s+set|corpus)\s+(?:consisting\s+of|of|with|containing)\s+(?:about\s+|approximately\s+|roughly\s+|around\s+|~\s*)?(?P<d>{NUMBER}){_SCALE.replace('(?:', '(?P<sd>', 1)}\s+{_ITEMS}",
     re.IGNORECASE,
 )
@@ -123,8 +123,10 @@ _MODEL_NAME_RE = re.compile(r"[A-Z]|\d+-layer")
 
 #: A model name said to have the value that follows: ``BERTLARGE contains 340M parameters``,
 #: ``ResNet-152 has 11.3 billion FLOPs``.
-_LABEL_VERB_RE = re.compile(r"\b([A-Z0-9][\w\-.]*(?:\s+(?:[A-Z0-9][\w\-.]*|[a-z]+\d[\w\-.]*))?)\s+(?:contains|has|have|requires|needs|uses|with)"
-                            r"\s+(?:only\s+|about\s+|approximately\s+|roughly\s+|around\s+|[~∼≈]\s*)?$")
+_LABEL_VERB_RE = re.compile(r"\b([A-Z0-9][\w\-.]*(?:\s+(?:[A-Z0-9][\w\-.]*|[a-z]+\d[\w\-.]*))?)(?:\s+(?:model|network))?\s+(?:contains|has|have|requires|needs|uses|with)"
+                            r"\s+(?:only\s+|about\s+|approximately\s+|roughly\s+|around\s+|[~∼≈]\s*)?"
+                            # a second value said of the same name: "ResNet-50 has 25.6M parameters and requires 4.1 GFLOPs"
+                            r"(?:[\d.,]+\s?[A-Za-z]*\s+[\w\-]+\s+(?:and|,)\s+(?:(?:requires|needs|uses|has|contains)\s+)?(?:only\s+|about\s+)?)?$")
 #: A model-like name: letters with a digit, an inner capital, or two capitals (not "It", "This").
 _MODEL_LIKE_RE = re.compile(r"[A-Za-z].*\d|[a-z][A-Z]|[A-Z]{2}")
 

@@ -255,3 +255,23 @@ def test_split_at_caption_edges():
 def test_sentence_scores_are_the_papers_own(text: str, expected: list) -> None:
     _, scores = _run(text)
     assert [(f.benchmark, f.metric, pytest.approx(f.value)) for f in scores] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "value", "label"),
+    [
+        ("ResNet-50 has 25.6M parameters and requires 4.1 GFLOPs.", "ops_per_forward_pass", 4.1e9, "ResNet-50"),
+        ("EfficientNet-B7 has 66M parameters and 37B FLOPs.", "ops_per_forward_pass", 37e9, "EfficientNet-B7"),
+        ("Our FooNet-L model requires 18.4 billion multiply-adds per image.", "ops_per_forward_pass", 36.8e9, "FooNet-L"),
+        ("We train on the 4.5 million sentence pairs of WMT 2014 English-German.", "training_set_size", 4.5e6, None),
+    ],
+)
+def test_values_said_of_a_model(text: str, kind: str, value: float, label: str | None) -> None:
+    found, _ = _run(text)
+    got = _one(found, kind)
+    assert got.value == pytest.approx(value) and got.model_label == label
+
+
+def test_training_compute_is_not_ops_per_forward_pass() -> None:
+    found, _ = _run("The base model requires 3.3 × 10^18 FLOPs to train.")
+    assert [f for f in found if f.kind == "ops_per_forward_pass"] == []
