@@ -91,6 +91,9 @@ COLUMNS: tuple[str, ...] = (
 
 _CITE_RE = re.compile(r"\[\s*\d+(?:\s*[,\-–]\s*\d+)*\s*\]|\bet al\.?|\(\s*(?!" + MONTH_DATE + r")[A-Z][A-Za-z\-]+(?:\s+(?:et al\.?|(?:and|&)\s+[A-Z][a-z]+))?,?\s+(?:19|20)\d\d[a-z]?\s*\)")
 _OWN_RE = re.compile(r"\bours\b|\(ours\)|\bour\b", re.IGNORECASE)
+#: Another paper's model run by these authors: "RetinaNet (our impl.)", "MobileNet v2 [14] (our
+#: reproduction)": a baseline, not the paper's own model.
+_REIMPL_RE = re.compile(r"\bour\s+(?:re-?)?(?:impl\w*\.?|reproduction|re-?runs?|baselines?)", re.IGNORECASE)
 _SIZE_WORDS = ("big", "base", "large", "small", "tiny", "huge", "medium", "mini", "xlarge", "mobile")
 _SIZE_RE = re.compile(r"(?<![A-Za-z])(" + "|".join(_SIZE_WORDS) + r")(?![a-z])|(?<=[A-Z])(" + "|".join(w.upper() for w in _SIZE_WORDS) + r")(?![a-z])", re.IGNORECASE)
 _TEST_RE = re.compile(r"\btest(?:-?dev|-?std)?\b", re.IGNORECASE)
@@ -162,8 +165,9 @@ def labels_match(a: str | None, b: str | None) -> bool:
 
 def is_own_row(source_text: str | None, label: str | None) -> bool:
     """Given a table row's text and label, return False when the row cites other work (a
-    bracketed reference number, ``et al.``, ``(Author, 2017)``) and does not say ``ours``."""
-    text = f"{label or ''} {source_text or ''}"
+    bracketed reference number, ``et al.``, ``(Author, 2017)``) and does not say ``ours`` (``our
+    impl.`` of another paper's model does not count)."""
+    text = _REIMPL_RE.sub(" ", f"{label or ''} {source_text or ''}")
     if _OWN_RE.search(text):
         return True
     return not _CITE_RE.search(text)
@@ -474,9 +478,9 @@ def names_title_model(label: str | None, name: str | None) -> bool:
 
 def _marks_own(f: dict[str, Any]) -> bool:
     """Given a table score finding, return True when its row says it is the paper's own entry:
-    ``ours``/``our`` in the row label or the printed row (``BIDAF (Ours)``, ``RetinaNet (our
-    impl.)``)."""
-    return bool(_OWN_RE.search(f"{f.get('model_label') or ''} {f.get('source_text') or ''}"))
+    ``ours``/``our`` in the row label or the printed row (``BIDAF (Ours)``), but not a baseline
+    the authors ran (``RetinaNet (our impl.)``)."""
+    return bool(_OWN_RE.search(_REIMPL_RE.sub(" ", f"{f.get('model_label') or ''} {f.get('source_text') or ''}")))
 
 
 def _score_rows(paper_id: str, fs: list[dict[str, Any]], title_name: str | None = None) -> list[_Row]:

@@ -287,7 +287,7 @@ def _as_madds(f: Finding) -> Finding:
     return replace(f, value=f.value * 2.0, reported_as="multiply-adds (paper's FLOPs)", context=ctx)
 
 
-_CONTINUATION_RE = re.compile(r"^[a-z][a-z\-]*\s")
+_CONTINUATION_RE = re.compile(r"^[a-z][a-z0-9\-]*\s")  # "for 100 epochs ...", "v3 chips. ..."
 
 
 def _continues(line: str) -> bool:

@@ -164,15 +164,35 @@ def _is_cell(text: str) -> bool:
     return t in PLACEHOLDERS or parse_cell(t) is not None
 
 
+#: Signs between a mean and its spread: "94.91 ± 0.12".
+_PLUS_MINUS = frozenset({"±", "+-", "+/-"})
+#: A mean with its spread glued on or to follow: "94.91±0.12", "94.91±", "94.91".
+_STD_RE = re.compile(r"(\d+(?:\.\d+)?%?)(±(?:\d*\.?\d+%?)?)?")
+_SPREAD_RE = re.compile(r"\d*\.?\d+%?")
+
+
 def _merge_powers(words: list[Word]) -> list[Word]:
-    """Given a line's words, return them with ``2.3 · 10^19`` (three words) joined into one."""
+    """Given a line's words, return them with ``2.3 · 10^19`` (three words) joined into one, a scale or
+    unit set apart (``44.1 M``, ``9.8 ms``) joined to its number, and a spread dropped from its mean
+    (``94.91 ± 0.12``, ``94.91±0.12``, ``94.91± 0.12`` -> ``94.91``)."""
     out: list[Word] = []
     i = 0
     while i < len(words):
         w = words[i]
-        if (i + 1 < len(words) and words[i + 1].text in ("M", "G", "B", "K", "%")
+        std = _STD_RE.fullmatch(w.text)
+        if std and std.group(2):
+            w = Word(std.group(1), w.bbox, w.start, w.end)  # "94.91±0.12": the mean, its spread dropped
+            if std.group(2) == "±" and i + 1 < len(words) and _SPREAD_RE.fullmatch(words[i + 1].text):
+                out.append(w)  # "94.91± 0.12"
+                i += 2
+                continue
+        elif std and i + 2 < len(words) and words[i + 1].text in _PLUS_MINUS and _SPREAD_RE.fullmatch(words[i + 2].text):
+            out.append(w)  # "94.91 ± 0.12": the mean; the spread after a free-standing sign dropped
+            i += 3
+            continue
+        if (i + 1 < len(words) and words[i + 1].text in ("M", "G", "B", "K", "%", "ms", "fps", "FPS")
                 and re.fullmatch(r"\d+(?:\.\d+)?", w.text) and words[i + 1].bbox[0] - w.bbox[2] < 4.0):
-            z = words[i + 1]  # "44.1 M": a scale printed apart from its number
+            z = words[i + 1]  # "44.1 M", "9.8 ms": a scale or unit printed apart from its number
             out.append(Word(f"{w.text}{z.text}", union_boxes([w.bbox, z.bbox]), w.start, z.end))
             i += 2
             continue

@@ -35,22 +35,46 @@ def reference_lines(pages: list[str]) -> list[set[int]]:
 
     The section starts at a line reading ``References`` / ``Bibliography`` (optionally numbered)
     and runs to the end of the document, or to a short appendix heading after it (``Appendix``,
-    ``A Details of ...``).
+    ``A Details of ...``). A table that LaTeX floated past the bibliography is not part of it: a
+    ``Table N`` caption line, the lines after it up to the next reference entry (``[12] ...``,
+    ``12. ...``, ``Surname, A.``) and the table above it (rows ending in numbers, short header and group
+    lines such as ``Dev Test`` or ``Ours``) are left out.
     """
     out: list[set[int]] = []
     in_refs = False
     for text in pages:
         flagged: set[int] = set()
         if in_refs or _REF_HEAD_ANY_RE.search(text):
-            for i, line in enumerate(text.split("\n")):
+            lines = text.split("\n")
+            in_float = False
+            for i, line in enumerate(lines):
                 if not in_refs and _REF_HEAD_RE.match(line):
                     in_refs = True
                 elif in_refs and len(line) < 70 and _APPENDIX_RE.match(line) and not line.rstrip().endswith((".", ",")):
                     in_refs = False
-                if in_refs:
+                if in_refs and _FLOAT_CAPTION_RE.match(line):
+                    in_float = True
+                    j = i - 1
+                    while j >= 0 and j in flagged and (_NUMBERS_END_RE.search(lines[j]) or (
+                            len(lines[j].strip()) < 40 and not lines[j].rstrip().endswith((".", ","))
+                            and not _REF_ENTRY_RE.match(lines[j]))):
+                        flagged.discard(j)  # a table's rows and headers above its caption
+                        j -= 1
+                elif in_float and _REF_ENTRY_RE.match(line):
+                    in_float = False
+                if in_refs and not in_float:
                     flagged.add(i)
         out.append(flagged)
     return out
+
+
+#: A table caption at the start of a line.
+_FLOAT_CAPTION_RE = re.compile(r"^\s*(?:Table|TABLE|Tab\.)\s*(?:\d+|[IVX]+|[A-Z]\.?\d+)\s*[:.|]")
+#: The start of a reference entry: "[12] K. He, ...", "12. He, K.", "He, K., Zhang, X.", "K. He, X. Zhang".
+_REF_ENTRY_RE = re.compile(r"^\s*(?:\[\d{1,3}\]|\d{1,3}\.\s+[A-Z]|[A-Z][A-Za-z'\-]+,\s+[A-Z]\.|[A-Z]\.\s+[A-Z][a-z])")
+#: A line ending in two numbers, as table rows do ("85.0 91.6") and reference entries do not.
+_CELL = r"[\d.,%†‡*]*\d\.\d[\d%†‡*]*"  # a decimal number: "85.0", "92.3†" (not "2016." nor "770-778,")
+_NUMBERS_END_RE = re.compile(rf"(?:^|\s)(?:{_CELL}\s+[\d.,%†‡*]*\d[\d%†‡*]*|[\d.,%†‡*]*\d[\d%†‡*]*\s+{_CELL})\s*$")
 
 
 def blank_lines(text: str, lines: set[int]) -> str:

@@ -239,3 +239,19 @@ def test_backbone_flops_sentence_does_not_reach_a_detection_row():
 
 def test_ablation_table_rows_take_the_ablation_schedule():
     assert _detectors("Table 3: Ablation study of RFP and SAC on COCO val2017 with ResNet-50.") == {"RFP": 12.0, "DetectoRS": 40.0}
+
+
+def test_our_implementation_of_another_model_is_not_an_own_mark():
+    # a baseline the authors re-ran ("BiLSTM-CRF (our impl.)") does not make the table's other rows
+    # (the paper's models, uncited) other work
+    t = {"caption": "Table 1: F1 on the CoNLL-2003 English NER data"}
+    findings = [
+        _f("a", "score", 90.87, model_label="BiLSTM-CRF (our impl.)", benchmark="conll2003", metric="f1", page=2,
+           method="table_cell", source_text="BiLSTM-CRF (our impl.) 94.38 ± 0.14 90.87 ± 0.18", context=t),
+        _f("b", "score", 91.64, model_label="CGE-LSTM", benchmark="conll2003", metric="f1", page=2,
+           method="table_cell", source_text="CGE-LSTM 94.91 ± 0.12 91.64 ± 0.15", context=t),
+        _f("h", "chip_model", None, value_text="nvidia-geforce-gtx-1080-ti", unit=None,
+           source_text="All experiments were run on a single GeForce GTX 1080 Ti."),
+    ]
+    by = {r["model_name"]: r for r in assemble(findings, PAPERS)}
+    assert by["CGE-LSTM"]["chip_model"] == "nvidia-geforce-gtx-1080-ti"

@@ -276,3 +276,32 @@ def test_section_text_names_the_dataset_under_a_generic_heading():
                 context={"offset": flat.index("for 100")})
     scope_by_section([f], [(0, "5. Implementation")], None, flat)
     assert (f.context["dataset"], f.context["dataset_from"]) == ("imagenet", "its section's text")
+
+
+def test_page_break_inside_a_chip_name() -> None:
+    from extract.pipeline import seam_findings
+    from extract.sentences import sentence_findings
+
+    page1 = "We pre-train for 1M steps.\nPre-training took 4 days on 16 TPU\n1"
+    page2 = "v3 chips. We use Adam with a peak learning rate of\n10-4, 10K warm-up steps and linear decay.\n"
+    fs = seam_findings([page1, page2], None, sentence_findings)
+    assert {(f.kind, f.value_text or f.value) for f in fs} >= {("chip_model", "google-tpu-v3")}
+
+
+def test_table_floated_past_the_bibliography_is_not_a_reference() -> None:
+    from extract.text import reference_lines
+
+    page2 = "5 Conclusion\nWe did well.\nReferences\n[1] P. Rajpurkar, J. Zhang. SQuAD: 100,000+ questions. In EMNLP, 2016.\n"
+    page3 = ("Dev Test\nSystem EM F1 EM F1\nBiDAF [2] 67.7 77.3 68.0 77.3\nOurs\n"
+             "SCP-Large (single) 85.0 91.6 85.8 92.3\n"
+             "Table 1: Results on SQuAD 1.1. Test results were obtained by submitting.\n"
+             "Human performance is taken from the dataset paper.\n"
+             "[7] K. He, X. Zhang. Deep residual learning. In CVPR, pages 770-778, 2016.\nvol. 12, 2015.\n")
+    flagged = reference_lines([page2, page3])
+    assert flagged[0] & {0, 1} == set() and flagged[0] >= {2, 3}
+    lines = page3.split("\n")
+    assert {lines[i] for i in set(range(len(lines))) - flagged[1]} >= {
+        "Dev Test", "System EM F1 EM F1", "BiDAF [2] 67.7 77.3 68.0 77.3", "Ours",
+        "SCP-Large (single) 85.0 91.6 85.8 92.3", "Human performance is taken from the dataset paper."}
+    assert {lines[i] for i in flagged[1]} == {"[7] K. He, X. Zhang. Deep residual learning. In CVPR, pages 770-778, 2016.",
+                                             "vol. 12, 2015.", ""}

@@ -380,3 +380,27 @@ def test_settings_line_under_group_titles(corpus_dir: Path) -> None:
     for f in table_scores(t6):
         first.setdefault(f.model_label, f.value)
     assert first == {"BN˚": 38.3, "BN": 38.7, "GN": 39.3, "FRN": 39.6}  # the largest batch, read first
+
+
+def test_mean_and_spread_is_one_cell() -> None:
+    layout = _synthetic([
+        [("Table", 50), ("1:", 72), ("F1", 94), ("on", 106), ("CoNLL-2003", 118)],
+        [("Model", 50), ("Dev", 200), ("F1", 222), ("Test", 300), ("F1", 322)],
+        [("Peters", 50), ("[3]", 72), ("–", 205), ("92.22", 300), ("±", 330), ("0.10", 350)],
+        [("CGE-LSTM", 50), ("94.91", 200), ("±", 230), ("0.12", 250), ("91.64±0.15", 300)],
+        [("CGE-LSTM", 50), ("+", 75), ("LM", 85), ("95.87±", 200), ("0.08", 240), ("92.83", 300), ("±0.09", 340)],
+    ])
+    [table] = find_tables(layout)
+    assert [c.header for c in table.columns] == ["Dev F1", "Test F1"]
+    assert [(r.label, [c.text for c in r.cells]) for r in table.rows] == [
+        ("Peters [3]", ["–", "92.22"]), ("CGE-LSTM", ["94.91", "91.64"]), ("CGE-LSTM + LM", ["95.87", "92.83"])]
+
+
+def test_unit_set_apart_from_its_number() -> None:
+    layout = _synthetic([
+        [("Table", 50), ("3:", 72), ("Speed", 94)],
+        [("Model", 50), ("Params", 150), ("Latency", 220), ("F1", 300)],
+        [("BERT-Base", 50), ("110M", 150), ("9.8", 220), ("ms", 242), ("88.5", 300)],
+    ])
+    [table] = find_tables(layout)
+    assert [(r.label, [c.text for c in r.cells]) for r in table.rows] == [("BERT-Base", ["110M", "9.8ms", "88.5"])]
