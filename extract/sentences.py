@@ -131,6 +131,11 @@ _LABEL_VERB_RE = re.compile(r"\b([A-Z0-9][\w\-.]*(?:\s+(?:[A-Z0-9][\w\-.]*|[a-z]
 _MODEL_LIKE_RE = re.compile(r"[A-Za-z].*\d|[a-z][A-Z]|[A-Z]{2}")
 
 
+#: A hyphenated or numbered name right before the count, after a clause break: "GCR-base needs
+#: 1.9 GFLOPs, and GCR-big 6.8 GFLOPs".
+_LABEL_RIGHT_BEFORE_RE = re.compile(r"(?:^|[,;:]\s+|\b(?:and|while|whereas)\s+)([A-Z][\w.]*(?:-[\w.]+)+|[A-Z][A-Za-z]+\d[\w.\-]*)\s+$")
+
+
 def _label_before(text: str) -> str | None:
     """Given the text before a FLOPs or parameter count, return the model it belongs to, or None:
     the name right before an opening bracket (``ResNet-50 (3.8 GFLOPs)``; also when the count sits
@@ -147,6 +152,9 @@ def _label_before(text: str) -> str | None:
         m = _LABEL_BEFORE_RE.search(text[:opened + 1])
         if m is not None and _MODEL_LIKE_RE.search(m.group(1)):
             return m.group(1)
+    m = _LABEL_RIGHT_BEFORE_RE.search(text)
+    if m is not None and _MODEL_LIKE_RE.search(m.group(1)) and re.search(r"[\-\d]", m.group(1)):
+        return m.group(1)  # "..., and GCR-big 6.8 GFLOPs per forward pass"
     return None
 
 
