@@ -28,7 +28,7 @@ _OPS_EXCLUDE_RE = re.compile(
 )
 #: Row labels of layer-by-layer architecture tables (per-layer costs are not a model's).
 _LAYER_LABEL_RE = re.compile(
-    r"^(?:conv\w*|convolution|(?:max|avg|average)\s?pool\w*|pool\w*|inception\s*\(|linear|fc\b|softmax|dropout|"
+    r"^(?:conv(?!next)\w*|convolution|(?:max|avg|average)\s?pool\w*|pool\w*|inception\s*\(|linear|fc\b|softmax|dropout|"
     r"layer|stage|block|bottleneck|depthwise|dwise|input|output|classifier|stem)", re.IGNORECASE)
 _PARAMS_HEAD_RE = re.compile(r"(?<![A-Za-z])(?:#\s?)?(?:Params?|Parameters?|Param\.|#\s?P)(?![A-Za-z])", re.IGNORECASE)
 _PARAMS_EXCLUDE_RE = re.compile(

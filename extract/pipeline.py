@@ -38,10 +38,15 @@ from extract.text import blank_lines, clean_text, guess_title, reference_lines, 
 from extract.version import EXTRACTOR_VERSION
 
 _TABLE_PAGE_RE = re.compile(r"(?:^|\n)\s*(?:Table|TABLE|Tab\.)\s*(?:\d+|[IVX]+)")
+_MADD = r"(?:multiply[\s\-\ufffe\u00ad]*(?:adds?|accumulates?|add\s+operations?)|mult-adds?|MACs?|MAC\s+operations?)"
+#: A paper saying its FLOPs are multiply-adds (then each is 2 FLOP).
 _FLOPS_ARE_MADDS_RE = re.compile(
     r"FLOPs?\s*\(\s*(?:i\.e\.,?\s*)?(?:multiply-adds|mult-adds|multiply-accumulates?|MACs|multiply–adds)\s*\)"
-    r"|FLOPs?\b(?:[^.]{0,40}?\bi\.e\.,?|,?\s+(?:namely|measured as|counted as|defined as|refers?\s+to|means|denotes))\s+(?:the\s+number\s+of\s+)?"
-    r"(?:multiply-adds|mult-adds|multiply-accumulates|multiply[\s\-\ufffe\u00ad]*add\s+operations|multiplication[\s\-\ufffe\u00ad]*additions?(?:\s+operations)?)",
+    r"|FLOPs?\b(?:[^.]{0,40}?\bi\.e\.,?|,?\s+(?:(?:are|is|were|was)\s+)?(?:namely|measured as|counted as|defined as|refers?\s+to|means|denotes))\s+(?:the\s+number\s+of\s+)?"
+    r"(?:multiply-adds|mult-adds|multiply-accumulates|multiply[\s\-\ufffe\u00ad]*add\s+operations|multiplication[\s\-\ufffe\u00ad]*additions?(?:\s+operations)?)"
+    # "counting one multiply-accumulate as one FLOP", "one FLOP corresponds to one multiply-add"
+    rf"|(?:one|a|each)\s+{_MADD}\s+(?:as|is|counts?\s+as|counted\s+as|equals)\s+(?:one|a|1)\s+FLOP\b"
+    rf"|(?:one|a|each)\s+FLOP\s+(?:is|as|corresponds\s+to|equals|means)\s+(?:one|a|1)\s+{_MADD}",
     re.IGNORECASE,
 )
 

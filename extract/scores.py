@@ -574,7 +574,7 @@ def sentence_scores(flat: str, sentences: list[tuple[int, int]], layout: PageLay
                     if 30 <= v <= 100:
                         found.append((bm, "em", v, None, m.start(), m.end()))
         if _COCO_RE.search(s) and not re.search(r"mask|segmentation|keypoint|VOC", s, re.I):
-            for m in re.finditer(rf"\b(?:box\s+)?(?:m?AP)(?:\s+score)?\s+(?:of\s+|=\s*|:\s*)?{_NUM}(?![\d%])|{_NUM}\s+(?:box\s+)?m?AP\b(?![\s_]*\d)", s):
+            for m in re.finditer(rf"\b(?:box\s+)?(?:m?AP)(?:\s+score)?\s+(?:of\s+|=\s*|:\s*)?{_NUM}(?![\d%])|(?<![A-Za-z\d.]){_NUM}\s+(?:box\s+)?m?AP\b(?![\s_]*\d)", s):
                 v = float(m.group(1) or m.group(2))
                 if 5 <= v <= 90:
                     found.append(("coco", "box_ap", v, None, m.start(), m.end()))

@@ -37,7 +37,7 @@ from extract.units import (
 )
 from extract.version import EXTRACTOR_VERSION
 
-_TRAIN_RE = re.compile(r"\b(?:experiments?\s+(?:are|were|is|was)\s+(?:run|conducted|performed|carried\s+out)|(?:run|ran|conduct|conducted|perform|performed)\s+(?:all\s+)?(?:of\s+)?(?:our\s+|the\s+|these\s+)?experiments|(?:each|every|all|our)\s+(?:of\s+our\s+)?experiments?\s+(?:uses?|used|runs?|ran)|train|trained|training|trains|pre-?train\w*|fine-?tun\w*|took|takes|converge\w*|learn\w*|optimi[sz]\w*|paralleli[sz]\w*|SGD|(?:mini-?)?batch\s+size|workers)\b", re.IGNORECASE)
+_TRAIN_RE = re.compile(r"\b(?:experiments?\s+(?:are|were|is|was)\s+(?:run|conducted|performed|carried\s+out)|(?:run|ran|conduct|conducted|perform|performed)\s+(?:all\s+)?(?:of\s+)?(?:our\s+|the\s+|these\s+)?experiments|(?:each|every|all|our)\s+(?:of\s+our\s+)?experiments?\s+(?:uses?|used|runs?|ran)|train|trained|training|trains|pre-?train\w*|fine-?tun\w*|took|takes|converge\w*|learn\w*|optimi[sz]\w*|paralleli[sz]\w*|data[\s-]parallel|SGD|(?:mini-?)?batch\s+size|workers)\b", re.IGNORECASE)
 _INFER_RE = re.compile(
     r"\b(?:inference|test(?:ing)?[\s-]time|runs? at|fps|frames per second|latency|throughput|per image|speed of|images/s|"
     r"real[\s-]time|on a mobile|CPU time|decoding speed|words per second|speed\s+(?:is|was)\s+(?:evaluated|measured|tested))\b",
@@ -99,9 +99,15 @@ _CORES_RE = re.compile(
 _EPOCHS_RE = re.compile(
     rf"(?:(?P<pre>\b(?:for|a total of|total of|about|approximately|roughly|around|~|over)\s+)(?P<n>{COUNT})\s+(?:training\s+|full\s+)?epochs\b"
     rf"|(?P<n2>{COUNT})\s+(?:training\s+)?epochs\s+in\s+total|(?P<n3>{COUNT})\s+training\s+epochs"
-    rf"|(?P<n4>{COUNT})\s+epochs\s+(?:are|were)\s+(?:run|used|performed|trained))",
+    rf"|(?P<n4>{COUNT})\s+epochs\s+(?:are|were)\s+(?:run|used|performed|trained)"
+    rf"|(?<![\w.])(?P<n5>\d{{1,4}})-epochs?\s+(?:\([^()]{{1,12}}\)\s+)?(?:schedule|training)\b"
+    rf"|\bschedules?\s+\((?P<n6>\d{{1,4}})\s+epochs\))",
     re.IGNORECASE,
 )
+#: A comparison with another model earlier in the clause: its settings follow ("outperforms
+#: Deformable DETR trained for 50 epochs", "compared with BERT, which takes 4 days").
+_COMPARED_BEFORE_RE = re.compile(
+    r"\b(?:outperform\w*|surpass\w*|beat\w*|than|compared\s+(?:to|with)|unlike|versus|vs\.?)\s+[^,;:]{0,60}$", re.IGNORECASE)
 _EPOCH_SCHEDULE_BEFORE_RE = re.compile(r"(?:every|each|first|last|after|at|warm-?up|within|per)\s+(?:the\s+)?$", re.IGNORECASE)
 _ITEMS = r"(?:images|examples|samples|sentence\s+pairs|sentences|pairs|question-answer\s+pairs|questions|utterances|documents|videos|tokens|words)"
 _SCALE = r"(?:\s?(?:[kKMB]|[Bb]illion|[Mm]illion|[Tt]housand)(?![A-Za-z]))?"
@@ -365,6 +371,8 @@ def time_findings(s: str, emit: _Emitter) -> None:
             continue
         if m.group("lo").lower() in ("a", "an") and not _ABOUT_BEFORE_RE.search(s[:m.start()]):
             continue  # "a day per epoch", "within a day": only "about a week" states a training time
+        if _COMPARED_BEFORE_RE.search(s[:m.start()]):
+            continue  # "twice as fast as X, which takes 3 days": the other model's time
         seconds, unit, bounds = duration_from_match(m)
         if bounds:
             seconds = bounds[1]  # upper end: see the module docstring
@@ -378,7 +386,9 @@ def time_findings(s: str, emit: _Emitter) -> None:
     for m in _EPOCHS_RE.finditer(s):
         if _EPOCH_SCHEDULE_BEFORE_RE.search(s[:m.start()]) or re.match(r"\s*each\b", s[m.end():], re.I):
             continue  # "after 30 epochs"; "trains the top 250 models for 300 epochs each" (a search's candidates)
-        raw = m.group("n") or m.group("n2") or m.group("n3") or m.group("n4")
+        raw = m.group("n") or m.group("n2") or m.group("n3") or m.group("n4") or m.group("n5") or m.group("n6")
+        if _COMPARED_BEFORE_RE.search(s[:m.start()]):
+            continue  # "outperforms Deformable DETR trained for 50 epochs": the other model's schedule
         try:
             n = parse_number(raw)
         except ValueError:

@@ -286,7 +286,8 @@ CHECK_MARKS = frozenset({"X", "✓", "✔", "√"})
 _MARK_IN_LABEL_RE = re.compile(r"\s+[" + "".join(sorted(CHECK_MARKS)) + r"]+(?=\s|$)")
 
 _MODEL_LIKE_RE = re.compile(r"[A-Za-z].*\d|[a-z][A-Z]|[A-Z]{2}")
-_NETWORK_RE = re.compile(r"[A-Za-z][A-Za-z]*-?\d{2,3}(?:[-\w]*)|Inception|Darknet|DarkNet|Hourglass", re.IGNORECASE)
+_NETWORK_RE = re.compile(r"[A-Za-z][A-Za-z]*-?\d{2,3}(?:[-\w]*)|Inception|Darknet|DarkNet|Hourglass"
+                         r"|(?-i:(?<![\w-])[A-Z][A-Za-z]+-(?:[TSBLHG]|XL)(?:\/\d+)?(?![\w-]))", re.IGNORECASE)  # "Swin-L", "ViT-B/16"
 _SPLIT_RE = re.compile(r"^(?:train|trainval|val|test|minival|test-dev|train\+val|trainval\d+k|\d+\+\d+|COCO|VOC)\S*$", re.IGNORECASE)
 
 
@@ -797,6 +798,14 @@ def _caption_block(layout: PageLayout, idx: int) -> tuple[str, set[int]]:
     return " ".join(parts), used
 
 
+def _is_column_titles(line: Line) -> bool:
+    """Given a line, return True when it reads as a table's column titles: three or more phrases set
+    apart, not prose (``Method  GFLOPs  AP  AP50  AP75``)."""
+    phrases = _phrases(line)
+    return (len(phrases) >= 3 and all(len(p[0].split()) <= 3 for p in phrases) and not _is_prose(line)
+            and not CAPTION_RE.match(line.text) and not line.text.rstrip().endswith("."))
+
+
 def _table_is_below(layout: PageLayout, idx: int, used: set[int]) -> bool:
     """Given a caption block, return True when its table is below it: data rows start closer
     below the block than data rows end above it."""
@@ -808,8 +817,10 @@ def _table_is_below(layout: PageLayout, idx: int, used: set[int]) -> bool:
     near = [(k, ln) for k, ln in enumerate(lines) if k not in used and ln.bbox[0] < x1 and ln.bbox[2] > x0]
     above = [top - ln.bbox[3] for _, ln in near
              if -2 <= top - ln.bbox[3] <= 60 and ln.bbox[1] < top and _is_row(ln)]
+    # IEEE style sets "TABLE II" over its table, column titles first: they start the table too
+    ieee = lines[idx].text.lstrip().startswith("TABLE")
     below = [ln.bbox[1] - bottom for _, ln in near
-             if -2 <= ln.bbox[1] - bottom <= 60 and _is_row(ln)]
+             if -2 <= ln.bbox[1] - bottom <= 60 and (_is_row(ln) or (ieee and _is_column_titles(ln)))]
     if not below:
         return False
     return not above or min(below) < min(above)
@@ -830,7 +841,12 @@ def caption_lines(layout: PageLayout, region: Box) -> tuple[str, set[int]]:
             continue
         text, used = _caption_block(layout, idx)
         if b[3] <= region[1] + 2:
-            dist = region[1] - max(lines[k].bbox[3] for k in used)
+            cap_bottom = max(lines[k].bbox[3] for k in used)
+            # the table starts at its column titles: "Method Backbone COCO val2017 COCO test-dev"
+            titles = [ln.bbox[1] for k, ln in enumerate(lines) if k not in used and max(cap_bottom - 2, region[1] - 40) <= ln.bbox[1]
+                      and ln.bbox[3] <= region[1] + 1 and ln.bbox[0] < region[2] and ln.bbox[2] > region[0]
+                      and _is_column_titles(ln)]
+            dist = min(titles, default=region[1]) - cap_bottom
             if dist > 150 or dist < -2 or not _table_is_below(layout, idx, used):
                 continue
         elif b[1] >= region[3] - 2:

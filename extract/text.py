@@ -36,7 +36,7 @@ def reference_lines(pages: list[str]) -> list[set[int]]:
     The section starts at a line reading ``References`` / ``Bibliography`` (optionally numbered)
     and runs to the end of the document, or to a short appendix heading after it (``Appendix``,
     ``A Details of ...``). A table that LaTeX floated past the bibliography is not part of it: a
-    ``Table N`` caption line, the lines after it up to the next reference entry (``[12] ...``,
+    ``Table N`` caption line (``TABLE II`` alone on its line in IEEE style), the lines after it up to the next reference entry (``[12] ...``,
     ``12. ...``, ``Surname, A.``) and the table above it (rows ending in numbers, short header and group
     lines such as ``Dev Test`` or ``Ours``) are left out.
     """
@@ -69,7 +69,7 @@ def reference_lines(pages: list[str]) -> list[set[int]]:
 
 
 #: A table caption at the start of a line.
-_FLOAT_CAPTION_RE = re.compile(r"^\s*(?:Table|TABLE|Tab\.)\s*(?:\d+|[IVX]+|[A-Z]\.?\d+)\s*[:.|]")
+_FLOAT_CAPTION_RE = re.compile(r"^\s*(?:Table|TABLE|Tab\.)\s*(?:\d+|[IVX]+|[A-Z]\.?\d+)\s*(?:[:.|]|$)")  # "TABLE I" alone: IEEEtran
 #: The start of a reference entry: "[12] K. He, ...", "12. He, K.", "He, K., Zhang, X.", "K. He, X. Zhang".
 _REF_ENTRY_RE = re.compile(r"^\s*(?:\[\d{1,3}\]|\d{1,3}\.\s+[A-Z]|[A-Z][A-Za-z'\-]+,\s+[A-Z]\.|[A-Z]\.\s+[A-Z][a-z])")
 #: A line ending in two numbers, as table rows do ("85.0 91.6") and reference entries do not.

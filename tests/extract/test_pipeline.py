@@ -305,3 +305,20 @@ def test_table_floated_past_the_bibliography_is_not_a_reference() -> None:
         "SCP-Large (single) 85.0 91.6 85.8 92.3", "Human performance is taken from the dataset paper."}
     assert {lines[i] for i in flagged[1]} == {"[7] K. He, X. Zhang. Deep residual learning. In CVPR, pages 770-778, 2016.",
                                              "vol. 12, 2015.", ""}
+
+
+@pytest.mark.parametrize(
+    ("text", "madds"),
+    [
+        ("FLOPs are counted as multiply-adds throughout this paper.", True),
+        ("We report FLOPs, counting one multiply-accumulate as one FLOP.", True),
+        ("Here one FLOP corresponds to one multiply-add.", True),
+        ("FLOPs (i.e., multiply-adds) are measured at 224 x 224.", True),
+        ("We count FLOPs as operations: a multiply-add is 2 FLOPs.", False),
+        ("We report FLOPs, where a multiply-add counts as two FLOPs.", False),
+    ],
+)
+def test_papers_saying_their_flops_are_multiply_adds(text: str, madds: bool) -> None:
+    from extract.pipeline import _FLOPS_ARE_MADDS_RE
+
+    assert bool(_FLOPS_ARE_MADDS_RE.search(text)) is madds

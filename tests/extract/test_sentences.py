@@ -277,3 +277,23 @@ def test_values_said_of_a_model(text: str, kind: str, value: float, label: str |
 def test_training_compute_is_not_ops_per_forward_pass() -> None:
     found, _ = _run("The base model requires 3.3 × 10^18 FLOPs to train.")
     assert [f for f in found if f.kind == "ops_per_forward_pass"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "values"),
+    [
+        ("We use 32 TPU v3 cores in data-parallel mode with a batch size of 4096.", "chip_count", [16]),
+        ("Ablation experiments use the shorter 12-epoch (1x) schedule with single-scale training.", "epochs", [12]),
+        ("Models are trained with the 3x schedule (36 epochs).", "epochs", [36]),
+        # the compared model's schedule is not ours
+        ("PolyDETR with a 12-epoch schedule already outperforms Deformable DETR trained for 50 epochs.", "epochs", [12]),
+    ],
+)
+def test_more_training_statements(text: str, kind: str, values: list) -> None:
+    found, _ = _run(text)
+    assert [f.value for f in found if f.kind == kind] == values
+
+
+def test_header_ap75_is_no_sentence_score() -> None:
+    _, scores = _run("Our method on COCO: Method AP AP50 AP75 AP 41.5 60.6 45.0.")
+    assert 75.0 not in [f.value for f in scores]

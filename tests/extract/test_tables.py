@@ -404,3 +404,17 @@ def test_unit_set_apart_from_its_number() -> None:
     ])
     [table] = find_tables(layout)
     assert [(r.label, [c.text for c in r.cells]) for r in table.rows] == [("BERT-Base", ["110M", "9.8ms", "88.5"])]
+
+
+def test_layer_names_are_not_models_but_convnext_is() -> None:
+    from extract.complexity import usable_label
+
+    assert not usable_label("conv1") and not usable_label("convolution 3x3")
+    assert usable_label("ConvNeXt-T")
+
+
+def test_size_lettered_backbone_joins_the_label() -> None:
+    from extract.tables import _NETWORK_RE
+
+    assert all(_NETWORK_RE.search(t) for t in ("Swin-L", "ViT-B/16", "ConvNeXt-T", "R-50"))
+    assert not any(_NETWORK_RE.search(t) for t in ("warm-s", "test-dev"))
