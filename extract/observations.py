@@ -323,6 +323,45 @@ def _statement_sizes(f: dict[str, Any]) -> set[str]:
     return {hits[0][1]}
 
 
+#: A model name in running text: a capitalised word with a hyphenated or numbered variant
+#: (``HexaMix-S``, ``SlimPath-B``, ``ResNet-50``, ``EfficientNet-B7``, ``GPT2``).
+_NAME_IN_TEXT_RE = re.compile(
+    r"(?<![\w\-])[A-Z][A-Za-z]*[a-z][A-Za-z]*(?:-[A-Za-z0-9.]+)+(?![\w\-])"
+    r"|(?<![\w\-])[A-Z][A-Za-z]*[a-z][A-Za-z]*\d+[A-Za-z]?(?![\w\-])"
+    r"|(?<![\w\-])[A-Z][a-z]+(?:[A-Z][a-z]+)+[A-Z]{1,2}(?![\w\-])")  # "HexaMixB": a line break took the hyphen
+#: Where a clause ends inside a sentence: "..., while HexaMix-B needs about 3.5 days".
+_CLAUSE_BREAK_RE = re.compile(r";|,\s+(?:while|whereas|and|but)\b|\bwhile\b|\bwhereas\b")
+
+
+def _statement_model(f: dict[str, Any], reach: int = 100) -> str | None:
+    """Given a sentence finding, return the :func:`model_key` of the model name its clause names
+    (:data:`_NAME_IN_TEXT_RE`) in the value's clause (cut at ``;`` and ``, while``/``, and`` ...): the
+    name nearest before the matched value, at most ``reach`` characters before it; None when there
+    is none ("the batch is distributed over four cards, and a full training run of SlimPath-B lasts
+    about 6 days": the 6 days are SlimPath-B's, the four cards every model's)."""
+    s = f.get("source_text") or ""
+    match = f["_ctx"].get("match") or ""
+    pos = s.find(match) if match else -1
+    if pos >= 0:  # only the value's clause: "We train every SlimPath model for 350 epochs; ... SlimPath-B lasts 6 days"
+        cuts = [0] + [m.end() for m in _CLAUSE_BREAK_RE.finditer(s)] + [len(s) + 1]
+        a = max(c for c in cuts if c <= pos)
+        b = min(c for c in cuts if c > pos)
+        s, pos = s[a:b], pos - a
+        depth, opened = 0, -1
+        for i, ch in enumerate(s[:pos]):
+            if ch == "(":
+                depth, opened = depth + 1, i if depth == 0 else opened
+            elif ch == ")" and depth:
+                depth -= 1
+        if depth:  # inside brackets: "(both timings are performed on a server with 8 NVIDIA Titan X GPUs)"
+            s, pos = s[opened + 1:], pos - opened - 1
+    if pos < 0:
+        return None
+    before = [model_key(m.group(0)) for m in _NAME_IN_TEXT_RE.finditer(s) if m.end() <= pos and pos - m.end() <= reach]
+    before = [k for k in before if k]
+    return before[-1] if before else None
+
+
 def _applies(f: dict[str, Any], row: _Row, paper_rows: list[_Row]) -> tuple[bool, str]:
     """Given a paper-level finding and a row, return (applies, reason). A statement about a small
     side dataset (the sentence, or the text just before it, names CIFAR, SVHN, PTB ...: context
@@ -345,6 +384,15 @@ def _applies(f: dict[str, Any], row: _Row, paper_rows: list[_Row]) -> tuple[bool
         if not (sizes & row_sizes):
             return False, ""
         return True, f"paper-level statement naming model size {sorted(sizes & row_sizes)}"
+    named = _statement_model(f) if f["_ctx"].get("phase") != "inference" else None
+    if named and paper_rows:
+        naming = [r for r in paper_rows if named in r.key]
+        if naming and len(naming) < len(paper_rows):
+            # the sentence names one of the paper's models ("Training HexaMix-S takes roughly 40
+            # hours, while HexaMix-B needs about 3.5 days"): only that model's rows
+            if row not in naming:
+                return False, ""
+            return True, f"paper-level statement naming model {named}"
     benches = {b for b, rx in _BENCH_IN_SENTENCE.items() if rx.search(s)}
     paper_benches = {r.benchmark for r in paper_rows}
     if benches & paper_benches and len(paper_benches) > 1:

@@ -255,3 +255,24 @@ def test_our_implementation_of_another_model_is_not_an_own_mark():
     ]
     by = {r["model_name"]: r for r in assemble(findings, PAPERS)}
     assert by["CGE-LSTM"]["chip_model"] == "nvidia-geforce-gtx-1080-ti"
+
+
+def test_statement_naming_one_of_the_papers_models_applies_to_it_only():
+    t = {"caption": "Table 1: ImageNet results"}
+    findings = [
+        _f(k, "score", v, model_label=m, benchmark="imagenet", metric="top1", page=3, method="table_cell",
+           source_text=f"{m} {v}", context=t)
+        for k, m, v in (("a", "FooNet-S", 80.1), ("b", "FooNet-B", 82.3), ("c", "FooNet-T", 76.0))
+    ]
+    times = "Training FooNet-S takes roughly 40 hours, while FooNet-B needs about 3.5 days."
+    findings += [
+        _f("t1", "training_time", 144000.0, unit="s", source_text=times, context={"match": "40 hours"}),
+        _f("t2", "training_time", 302400.0, unit="s", source_text=times, context={"match": "3.5 days"}),
+        # bracketed timing remarks name models as the timed ones, not as the only ones on the machine
+        _f("h", "chip_count", 8.0, unit="count",
+           source_text="A pass through FooNet-S takes 190 ms (timings are performed on a server with 8 NVIDIA Titan X GPUs).",
+           context={"match": "8 NVIDIA Titan X GPUs"}),
+    ]
+    by = {r["model_name"]: r for r in assemble(findings, PAPERS)}
+    assert [by[m]["training_time_s"] for m in ("FooNet-S", "FooNet-B", "FooNet-T")] == [144000.0, 302400.0, None]
+    assert [by[m]["chip_count"] for m in ("FooNet-S", "FooNet-B", "FooNet-T")] == [8.0, 8.0, 8.0]
