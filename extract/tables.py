@@ -631,9 +631,46 @@ def _assemble(layout: PageLayout, start: int, last: int, rows: list[Row]) -> Tab
             # "ResNet-50  X  37.9" under "backbone  DD  AP": the row is ResNet-50 with DD
             over = sorted((abs((ta + tb) - (a + b)), t) for t, ta, tb in label_titles if ta <= b + 2 and tb >= a - 2)
             row.label = f"{row.label} + {over[0][1]}" if over else f"{row.label} (✓)"  # the nearest title
+    _drop_category_column(rows, lines[max(0, start - 1):last + 1], label_titles)
     tell_apart(rows)
     bbox = union_boxes([block] + [ln.bbox for ln in header_lines])
     return Table(layout.page, caption, " ".join(ln.text for ln in header_lines), " ".join(label_parts), cols, rows, bbox)
+
+
+#: Titles of a label column that sorts the rows into kinds ("Type": CNN / Transformer), and of the
+#: column beside it that names them ("Method").
+_CATEGORY_TITLE_RE = re.compile(r"^(?:Type|Category|Family|Group|Kind|Paradigm|(?:Model|Network|Architecture|Backbone|Arch\.)\s+type)$", re.IGNORECASE)
+_NAME_TITLE_RE = re.compile(r"^(?:Models?|Methods?|Networks?|Approach(?:es)?|Systems?|Names?|Backbones?|Architectures?)$", re.IGNORECASE)
+
+
+def _drop_category_column(rows: list[Row], lines: list[Line], titles: list[tuple[str, float, float]]) -> None:
+    """Given a table's rows, the lines they were read from and the titles over its label columns,
+    drop from each label the words of a category column (``Type  Method`` over ``CNN  ResNet-50``,
+    ``Transformer  DeiT-S``): the row is ``ResNet-50``; the category goes to :attr:`Row.dropped`.
+    Only when a category title (:data:`_CATEGORY_TITLE_RE`) stands left of a name title
+    (:data:`_NAME_TITLE_RE`); the words dropped are those ending left of the name title."""
+    cat = [(a, b) for t, a, b in titles if _CATEGORY_TITLE_RE.match(t.strip())]
+    name = [(a, b) for t, a, b in titles if _NAME_TITLE_RE.match(t.strip())]
+    if not cat or not name or not cat[0][1] < name[0][0]:
+        return
+    x_name = name[0][0]
+    by_box = {ln.bbox: ln for ln in lines}
+    # a category set once for its rows (multirow) stands on a line of its own, left of the names
+    shared = {ln.text.strip() for ln in lines if ln.words and ln.bbox[2] < x_name - 2}
+    for row in rows:
+        ln = by_box.get(row.bbox)
+        left = [w.text for w in ln.words if w.bbox[2] < x_name - 2] if ln is not None else []
+        if left and row.cells:
+            named = [w for w in ln.words if w.bbox[0] >= x_name - 2 and w.bbox[2] <= row.cells[0].bbox[0] + 0.5]
+            label = compose_label_parts(_merge_powers(named))[0] if named else ""
+            if label:
+                row.label, row.dropped = label, f"{' '.join(left)} {row.dropped}".strip()
+                continue
+        for prefix in sorted(shared, key=len, reverse=True):
+            if prefix and row.label.startswith(prefix + " "):
+                row.label = row.label[len(prefix) + 1:]
+                row.dropped = f"{prefix} {row.dropped}".strip()
+                break
 
 
 def mark_titles(header_lines: list[Line], marks: list[tuple[float, float]], right: float) -> list[tuple[str, float, float]]:

@@ -418,3 +418,24 @@ def test_size_lettered_backbone_joins_the_label() -> None:
 
     assert all(_NETWORK_RE.search(t) for t in ("Swin-L", "ViT-B/16", "ConvNeXt-T", "R-50"))
     assert not any(_NETWORK_RE.search(t) for t in ("warm-s", "test-dev"))
+
+
+def test_category_column_is_not_part_of_the_label() -> None:
+    layout = _synthetic([
+        [("Table", 50), ("1.", 72), ("ImageNet", 94), ("results", 116)],
+        [("Type", 50), ("Method", 100), ("Top-1", 250)],
+        [("CNN", 50), ("ResNet-50", 100), ("76.1", 250)],
+        [("CNN", 50), ("ResNet-101", 100), ("77.4", 250)],
+        [("Transformer", 40), ("DeiT-S", 100), ("79.8", 250)],
+    ])
+    [table] = find_tables(layout)
+    assert [r.label for r in table.rows] == ["ResNet-50", "ResNet-101", "DeiT-S"]
+    # without a category title over it, a left column stays: "Method  Backbone" is the model and its network
+    layout = _synthetic([
+        [("Table", 50), ("2.", 72), ("COCO", 94), ("results", 116)],
+        [("Method", 50), ("Backbone", 120), ("AP", 250)],
+        [("RetinaNet", 50), ("ResNet-50", 120), ("36.5", 250)],
+        [("RetinaNet", 50), ("ResNet-101", 120), ("38.1", 250)],
+    ])
+    [table] = find_tables(layout)
+    assert [r.label for r in table.rows] == ["RetinaNet (ResNet-50)", "RetinaNet (ResNet-101)"]
