@@ -534,6 +534,7 @@ def _marks_own(f: dict[str, Any]) -> bool:
 def _score_rows(paper_id: str, fs: list[dict[str, Any]], title_name: str | None = None) -> list[_Row]:
     groups: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
     names: dict[tuple[str, str, str], str] = {}
+    table_named: set[tuple[str, str, str]] = set()
     for f in fs:
         if f["kind"] != "score" or f.get("value") is None:
             continue
@@ -541,7 +542,10 @@ def _score_rows(paper_id: str, fs: list[dict[str, Any]], title_name: str | None 
         key = model_key(label) if label else ""
         g = (key, f["benchmark"], f["metric"])
         groups.setdefault(g, []).append(f)
-        names.setdefault(g, label or PAPER_MODEL)
+        if g not in names or (f.get("method") == "table_cell" and g not in table_named):
+            names[g] = label or PAPER_MODEL  # a table's label names the row before a sentence's
+        if f.get("method") == "table_cell":
+            table_named.add(g)
     table_benches = {b for (k, b, _m) in groups if k}
     # the tables (page, caption) whose rows name the title's model
     naming_tables = {_table_of(f) for g, ms in groups.items() if g[0] for f in ms

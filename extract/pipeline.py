@@ -157,6 +157,9 @@ def _extract_open(pdf, p: Path, settings: ExtractSettings, t0: float, chips, bui
     refs = reference_lines(texts)
     bodies = [blank_lines(raw, refs[i]) for i, raw in enumerate(texts)]
     benchmarks = paper_benchmarks("\n".join(bodies))
+    from extract.observations import title_model_name
+
+    own_name = title_model_name(result.title)
     findings: list[Finding] = []
     section: str | None = None  # the section heading in effect at the end of the previous page
     # per page: the heading in effect at its end, and the dataset named since its last heading
@@ -167,7 +170,7 @@ def _extract_open(pdf, p: Path, settings: ExtractSettings, t0: float, chips, bui
         wants_sent = False
         if settings.sentences:
             spans = sentence_spans(flat)
-            wants_sent = bool(sentence_findings(flat, spans, None, i + 1, chips) or sentence_scores(flat, spans, None, i + 1))
+            wants_sent = bool(sentence_findings(flat, spans, None, i + 1, chips) or sentence_scores(flat, spans, None, i + 1, own_name=own_name))
         if not (wants_table or wants_sent):
             section = next((ln for ln in reversed(text.split("\n")) if is_heading(ln)), section)
             page_end.append((section, None))
@@ -190,7 +193,7 @@ def _extract_open(pdf, p: Path, settings: ExtractSettings, t0: float, chips, bui
             stated = sentence_findings(lflat, lspans, layout, i + 1, chips)
             scope_by_section(stated, heads, section, lflat)
             findings.extend(stated)
-            findings.extend(sentence_scores(lflat, lspans, layout, i + 1))
+            findings.extend(sentence_scores(lflat, lspans, layout, i + 1, own_name=own_name))
         section = heads[-1][1] if heads else section
         page_end.append((section, last_dataset(layout.flat[heads[-1][0]:]) if heads else None))
         if wants_table:

@@ -513,8 +513,26 @@ def _near_benchmark(s: str, prev: str, benchmark: str, pos: int, reach: int = 16
 _OTHERS_RE = re.compile(r"\b(?:previous(?:ly)?|prior|reported by|state-of-the-art was|best published|et al\.|baseline achieves|compared (?:to|with) the)\b", re.IGNORECASE)
 
 
+_DEV_WORD_RE = re.compile(r"\b(?:dev|development)\b", re.IGNORECASE)
+_TEST_WORD_RE = re.compile(r"\btest\b", re.IGNORECASE)
+#: A model name in running text: a capitalised word, maybe with a hyphenated variant ("SparseMix-Big").
+_TEXT_NAME_RE = re.compile(r"(?<![\w\-])[A-Z][\w]*(?:-[\w.]+)*")
+
+
+def _own_name_before(s: str, pos: int, own_name: str | None) -> str | None:
+    """Given a sentence, the offset of a value and the title's model name (compacted, see
+    :func:`extract.observations.title_model_name`), return the name of the paper's model the value's
+    clause opens with ("On En→Fr, SparseMix-Big reaches 42.7 BLEU" -> "SparseMix-Big"), or None."""
+    if not own_name:
+        return None
+    start = max(s.rfind(c, 0, pos) for c in ",;(")
+    names = [m.group(0) for m in _TEXT_NAME_RE.finditer(s, start + 1, pos)
+             if re.sub(r"[^a-z0-9]+", "", m.group(0).lower()).startswith(own_name)]
+    return names[-1] if names else None
+
+
 def sentence_scores(flat: str, sentences: list[tuple[int, int]], layout: PageLayout | None,
-                    page: int, extractor: str = "sentence.score") -> list[Finding]:
+                    page: int, extractor: str = "sentence.score", own_name: str | None = None) -> list[Finding]:
     """Given a page's flattened text and its sentence spans ``(start, end)``, return score findings
     stated in sentences that name both the benchmark and the paper's own result.
 
@@ -522,11 +540,16 @@ def sentence_scores(flat: str, sentences: list[tuple[int, int]], layout: PageLay
     21.3%`` / ``top-1 and top-5 error rates of 37.5% and 17.0%`` (ImageNet named in the sentence or
     the one before), ``F1 of 92.2`` (SQuAD 1.1 or CoNLL-2003), ``EM of 84.1`` (SQuAD 1.1),
     ``37.4 box AP`` / ``AP of 37.4`` (COCO).
+
+    A sentence is the paper's own when it says we/our, or, given ``own_name`` (the title's model
+    name, compacted), when a value's clause opens with that model ("SparseMix-Big reaches 42.7
+    BLEU"): the finding then carries the name as its label.
     """
     out: list[Finding] = []
     for si, (s0, s1) in enumerate(sentences):
         s = flat[s0:s1]
-        if not _OWN_RE.search(s) or _OTHERS_RE.search(s) or len(s) > 600:
+        we = bool(_OWN_RE.search(s))
+        if not (we or (own_name and own_name in re.sub(r"[^a-z0-9]+", "", s.lower()))) or _OTHERS_RE.search(s) or len(s) > 600:
             continue
         if _EXCLUDE_SENTENCE_RE.search(s):
             continue
@@ -580,11 +603,21 @@ def sentence_scores(flat: str, sentences: list[tuple[int, int]], layout: PageLay
                     found.append(("coco", "box_ap", v, None, m.start(), m.end()))
         seen: set[tuple[str, str]] = set()
         for bm, metric, v, rep, a, b in sorted(found, key=lambda x: x[4]):
-            if (bm, metric) in seen or _SCORE_DELTA_BEFORE_RE.search(s[:a]) or not _near_benchmark(s, prev, bm, a):
+            named = _own_name_before(s, a, own_name)
+            if (bm, metric, named) in seen or _SCORE_DELTA_BEFORE_RE.search(s[:a]) or not _near_benchmark(s, prev, bm, a):
                 continue
-            if _others_clause(s, a):
+            if not we and named is None:
                 continue
-            seen.add((bm, metric))  # the first figure is the paper's own; later ones are comparisons
+            if _others_clause(s, a) and named is None:
+                continue
+            seen.add((bm, metric, named))  # the first figure is the paper's own; later ones are comparisons
+            # (each of the paper's models named in turn has its own: "SparseMix-Big reaches 42.7 BLEU
+            # and SparseMix-Base 40.3 BLEU")
             bbox = layout.bbox_of_span(s0 + a, s0 + b) if layout is not None else None
-            out.append(_score({"match": s[a:b]}, bm, metric, v, rep, page, bbox, s, None, "sentence", extractor, 0.6))
+            ctx = {"match": s[a:b]}
+            if bm in ("squad11", "conll2003"):
+                dev, test = bool(_DEV_WORD_RE.search(s)), bool(_TEST_WORD_RE.search(s))
+                if dev != test:  # "to achieve a Dev F1 score of 91.0%": the split it reports, as a column says it
+                    ctx["column"] = "Dev" if dev else "Test"
+            out.append(_score(ctx, bm, metric, v, rep, page, bbox, s, named, "sentence", extractor, 0.6))
     return out

@@ -297,3 +297,20 @@ def test_more_training_statements(text: str, kind: str, values: list) -> None:
 def test_header_ap75_is_no_sentence_score() -> None:
     _, scores = _run("Our method on COCO: Method AP AP50 AP75 AP 41.5 60.6 45.0.")
     assert 75.0 not in [f.value for f in scores]
+
+
+def test_sentence_naming_the_papers_model_is_its_own() -> None:
+    from extract.scores import sentence_scores
+    from extract.text import sentence_spans
+
+    def run(text, own_name):
+        return [(f.benchmark, f.value, f.model_label, f.context.get("column"))
+                for f in sentence_scores(text, sentence_spans(text), None, 1, own_name=own_name)]
+
+    text = "On newstest2014 En→Fr, SparseMix-Big reaches 42.7 BLEU and SparseMix-Base 40.3 BLEU."
+    assert run(text, "sparsemix") == [("wmt14_en_fr", 42.7, "SparseMix-Big", None), ("wmt14_en_fr", 40.3, "SparseMix-Base", None)]
+    assert run(text, None) == []  # no we/our and no title model: not the paper's own
+    assert run("The Transformer reaches 41.0 BLEU on WMT 2014 En-Fr.", "sparsemix") == []
+    # a development-set figure says so
+    text = "For example, our SQuAD model can be trained in 30 minutes to achieve a Dev F1 score of 91.0%."
+    assert run(text, None) == [("squad11", 91.0, None, "Dev")]
