@@ -633,6 +633,7 @@ def _assemble(layout: PageLayout, start: int, last: int, rows: list[Row]) -> Tab
             row.label = f"{row.label} + {over[0][1]}" if over else f"{row.label} (✓)"  # the nearest title
     _drop_category_column(rows, lines[max(0, start - 1):last + 1], label_titles)
     tell_apart(rows)
+    tell_apart_by_schedule(rows, cols)
     bbox = union_boxes([block] + [ln.bbox for ln in header_lines])
     return Table(layout.page, caption, " ".join(ln.text for ln in header_lines), " ".join(label_parts), cols, rows, bbox)
 
@@ -705,6 +706,24 @@ def tell_apart(rows: list[Row]) -> None:
     for row in rows:
         if seen[row.label] > 1 and row.dropped:
             row.label = f"{row.label} ({row.dropped})"
+
+
+#: A column giving each row's training length in epochs.
+_EPOCHS_COLUMN_RE = re.compile(r"^(?:#\s?)?(?:Epochs?|Ep\.?|Train(?:ing)?\s+epochs?|Sched(?:ule)?\.?\s*\(?epochs?\)?)$", re.IGNORECASE)
+
+
+def tell_apart_by_schedule(rows: list[Row], cols: list[Column]) -> None:
+    """Given a table's rows and columns, append to each label still shared by several rows its
+    value in an epochs column (``Epochs``, ``#Ep.``): DETR-style tables list one model at 12 and 36
+    epochs, ``PolyDETR (R-50)`` -> ``PolyDETR (R-50) (12 epochs)`` and ``... (36 epochs)``."""
+    ep = next((c.index for c in cols if _EPOCHS_COLUMN_RE.match(c.header.strip())), None)
+    if ep is None:
+        return
+    seen = Counter(row.label for row in rows)
+    for row in rows:
+        cell = next((c for c in row.cells if c.col == ep), None)
+        if seen[row.label] > 1 and cell is not None and cell.value is not None and re.fullmatch(r"\d{1,4}", cell.text):
+            row.label = f"{row.label} ({cell.text} epochs)"
 
 
 def join_open_brackets(phrases: list[tuple[str, float, float]]) -> list[tuple[str, float, float]]:

@@ -439,3 +439,15 @@ def test_category_column_is_not_part_of_the_label() -> None:
     ])
     [table] = find_tables(layout)
     assert [r.label for r in table.rows] == ["RetinaNet (ResNet-50)", "RetinaNet (ResNet-101)"]
+
+
+def test_rows_told_apart_by_their_epochs_column() -> None:
+    layout = _synthetic([
+        [("Table", 50), ("1:", 72), ("COCO", 94), ("val2017", 116)],
+        [("Method", 50), ("Epochs", 150), ("AP", 250)],
+        [("PolyDETR", 50), ("12", 150), ("44.1", 250)],
+        [("PolyDETR", 50), ("36", 150), ("48.3", 250)],
+        [("DETR", 50), ("500", 150), ("42.0", 250)],
+    ])
+    [table] = find_tables(layout)
+    assert [r.label for r in table.rows] == ["PolyDETR (12 epochs)", "PolyDETR (36 epochs)", "DETR"]
