@@ -34,7 +34,8 @@ _REVERSE_RE = re.compile(r"\b(?:DE|FR)\s*[-–→>]\s*EN\b|German[\s\-–]*(?:to
 _TOPK_RE = re.compile(r"top[\s\-]?([15])\b|@([15])\b|\bT([15])\b", re.IGNORECASE)
 _ERR_RE = re.compile(r"\berr(?:or)?s?\b|err\.", re.IGNORECASE)
 _ACC_RE = re.compile(r"\bacc(?:uracy)?\b|acc\.", re.IGNORECASE)
-_AP_TOKEN_RE = re.compile(r"^(?:m{0,2}AP|APbb|AP\^?bb|APbbox|AP\^?bbox|APbox|AP\^?box|box\s*AP|bbox\s*AP|AP\s*\[?\.?50?:\.?95\]?|AP@\[?\.5\s*[:,]\s*\.95\]?)$")
+_AP_TOKEN_RE = re.compile(r"^(?:m{0,2}AP|APb|AP\^b|APbb|AP\^?bb|APbbox|AP\^?bbox|APbox|AP\^?box|box\s*AP|bbox\s*AP|AP\s*\[?\.?50?:\.?95\]?|AP@\[?\.5\s*[:,]\s*\.95\]?)$")
+_BOX_AP_TOKEN_RE = re.compile(r"^(?:APb|AP\^b|APbb|AP\^?bb|APbbox|AP\^?bbox|APbox|AP\^?box)$")
 _AP_OTHER_RE = re.compile(r"AP\s*_?\^?(?:50|75|S|M|L|s|m|l|[1-9]\d)|AP\w*\s+(?:50|75|S|M|L)\b|\bAR\b|mask|segm|keypoint|AP\^?mk|APmask|\bPQ\b", re.IGNORECASE)
 #: A caption about masks, segmentation or keypoints, not boxes ("Mask R-CNN" names a detector).
 _MASK_TASK_RE = re.compile(r"\bmask(?![\s\-]*R-?CNN)|segmentation|keypoint|instance seg", re.IGNORECASE)
@@ -390,7 +391,11 @@ def table_scores(table: Table, extractor: str = "table.score",
                           # "COCO test-dev2015" over "0.5:0.95" (SSD Table 6): COCO's IoU range is its AP
                           or (re.search(r"(?<![\d.])0?\.5\s*:\s*0?\.95\b", h) and _COCO_RE.search(h))
                           ) and not re.search(r"Area|Recall", h)
-            if (any(_AP_TOKEN_RE.match(t) for t in tokens) or coco_style) and not _MASK_TASK_RE.search(caption_head(table.caption)):
+            # a column that says it holds box AP ("APb", "AP^box") does so in a Mask R-CNN table whose
+            # caption speaks of instance segmentation too; a bare "AP" there may be mask AP
+            boxed = any(_BOX_AP_TOKEN_RE.match(t) for t in tokens)
+            if (any(_AP_TOKEN_RE.match(t) for t in tokens) or coco_style) and (
+                    boxed or not _MASK_TASK_RE.search(caption_head(table.caption))):
                 cand.append(("coco", "box_ap", False))
         if "squad11" in bms:
             if re.search(r"\bEM\b|exact match", h, re.I) and not re.search(r"\bF1\b", h):

@@ -862,24 +862,62 @@ def _is_column_titles(line: Line) -> bool:
             and not CAPTION_RE.match(line.text) and not line.text.rstrip().endswith("."))
 
 
-def _table_is_below(layout: PageLayout, idx: int, used: set[int]) -> bool:
-    """Given a caption block, return True when its table is below it: data rows start closer
-    below the block than data rows end above it."""
+def _sides(layout: PageLayout, idx: int, used: set[int]) -> tuple[list[float], list[float]]:
+    """Given a caption block, return the gaps (PDF points, at most 60) to the table lines around it,
+    under it horizontally: data rows ending above it, and data rows or column titles starting
+    below it."""
     lines = layout.lines
     top = lines[idx].bbox[1]
     bottom = max(lines[k].bbox[3] for k in used)
     x0 = min(lines[k].bbox[0] for k in used)
     x1 = max(lines[k].bbox[2] for k in used)
-    near = [(k, ln) for k, ln in enumerate(lines) if k not in used and ln.bbox[0] < x1 and ln.bbox[2] > x0]
-    above = [top - ln.bbox[3] for _, ln in near
-             if -2 <= top - ln.bbox[3] <= 60 and ln.bbox[1] < top and _is_row(ln)]
-    # IEEE style sets "TABLE II" over its table, column titles first: they start the table too
-    ieee = lines[idx].text.lstrip().startswith("TABLE")
-    below = [ln.bbox[1] - bottom for _, ln in near
-             if -2 <= ln.bbox[1] - bottom <= 60 and (_is_row(ln) or (ieee and _is_column_titles(ln)))]
+    near = [ln for k, ln in enumerate(lines) if k not in used and ln.bbox[0] < x1 and ln.bbox[2] > x0]
+    above = [top - ln.bbox[3] for ln in near if -2 <= top - ln.bbox[3] <= 60 and ln.bbox[1] < top and _is_row(ln)]
+    below = [ln.bbox[1] - bottom for ln in near
+             if -2 <= ln.bbox[1] - bottom <= 60 and (_is_row(ln) or _is_column_titles(ln))]
+    return above, below
+
+
+def _claimed(layout: PageLayout, idx: int, used: set[int], below: bool) -> bool:
+    """Given a caption block between two tables, return True when the table on the given side
+    (below it when ``below``) belongs to another caption: the next ``Table N`` caption on that side,
+    over the same columns, has table lines only towards this caption (a caption under its table, for
+    the side below; over its table, for the side above)."""
+    lines = layout.lines
+    top = lines[idx].bbox[1]
+    bottom = max(lines[k].bbox[3] for k in used)
+    x0 = min(lines[k].bbox[0] for k in used)
+    x1 = max(lines[k].bbox[2] for k in used)
+    others = [(k, ln) for k, ln in enumerate(lines) if k not in used and CAPTION_RE.match(ln.text)
+              and ln.bbox[0] < x1 and ln.bbox[2] > x0 and (ln.bbox[1] > bottom if below else ln.bbox[3] < top)]
+    if not others:
+        return False
+    k, _ln = min(others, key=lambda kl: kl[1].bbox[1]) if below else max(others, key=lambda kl: kl[1].bbox[1])
+    above_k, below_k = _sides(layout, k, _caption_block(layout, k)[1])
+    return bool(above_k) and not below_k if below else bool(below_k) and not above_k
+
+
+def _table_is_below(layout: PageLayout, idx: int, used: set[int]) -> bool:
+    """Given a caption block, return True when its table is below it. With table lines on one side
+    only, that side. With both (a caption between two tables): the side whose table no other
+    caption claims (:func:`_claimed`: ``Table 1`` over its table, then ``Table 2`` between that
+    table and the next, is over the next one); IEEE style (``TABLE II``) sets captions above; else
+    the nearer side, counting only data rows below (LaTeX leaves about as much room under a table
+    as between floats, so column titles below would win too often)."""
+    above, below = _sides(layout, idx, used)
     if not below:
         return False
-    return not above or min(below) < min(above)
+    if not above:
+        return True
+    if layout.lines[idx].text.lstrip().startswith("TABLE"):
+        return True
+    taken_below, taken_above = _claimed(layout, idx, used, True), _claimed(layout, idx, used, False)
+    if taken_below != taken_above:
+        return taken_above
+    lines = layout.lines
+    bottom = max(lines[k].bbox[3] for k in used)
+    rows_below = [g for g in below if any(_is_row(ln) and abs(ln.bbox[1] - bottom - g) < 0.01 for ln in lines)]
+    return bool(rows_below) and min(rows_below) < min(above)
 
 
 def caption_lines(layout: PageLayout, region: Box) -> tuple[str, set[int]]:

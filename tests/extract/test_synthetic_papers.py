@@ -50,6 +50,9 @@ def _row(rows, paper: str, model: str, benchmark: str, metric: str) -> dict:
         ("2199.00004", "RingDet (ours) (R-50-FPN)", "coco", "box_ap",
          {"score": 41.5, "chip_model": "nvidia-tesla-v100", "chip_count": 8.0, "training_time_s": 75600.0, "epochs": 24.0}),
         ("2199.00004", "RingDet R-101", "coco", "box_ap", {"score": 44.0, "ops_per_forward_pass_flop": 6.48e11}),
+        # "Table 2" between two tables is the lower one's; "APb" is box AP beside mask AP
+        ("2196.00002", "Zeta-T", "coco", "box_ap", {"score": 43.9, "chip_model": "nvidia-a100"}),
+        ("2196.00002", "Zeta-T", "imagenet", "top1", {"score": 82.6}),
         # a table past the bibliography; "16 TPU" + "v3 chips" across a page break
         ("2198.00003", "SCP-Large (single)", "squad11", "em",
          {"score": 85.8, "chip_model": "google-tpu-v3", "chip_count": 16.0, "training_time_s": 345600.0, "epochs": 2.0}),
@@ -69,3 +72,15 @@ def test_no_rows_from_other_datasets(observations) -> None:
     # CIFAR-10, PASCAL VOC, SQuAD 2.0 and OntoNotes tables give no benchmark rows
     scores = {(r["paper_key"], r["score"]) for r in observations}
     assert not scores & {("2199.00004", 76.4), ("2199.00004", 83.3), ("2198.00005", 87.12), ("2198.00005", 89.05)}
+
+
+def test_caption_between_two_tables_goes_to_the_unclaimed_one(corpus_dir) -> None:
+    # CBAM p. 14: "Table 7" under its COCO table and over the VOC table that "Table 8" (under it) claims
+    from extract.tables import find_tables
+    from tests.extract.test_tables import _layout_of
+
+    caps = [t.caption[:7] for t in find_tables(_layout_of(corpus_dir, "1807.06521.pdf", 14)) if t.rows]
+    assert caps[:2] == ["Table 7", "Table 8"]
+    # SENet p. 5: "Table 1" under the architecture table, "Table 2" over the results table
+    caps = [t.caption[:7] for t in find_tables(_layout_of(corpus_dir, "1709.01507v2.pdf", 5)) if t.caption]
+    assert caps.count("Table 2") == 1
