@@ -329,6 +329,8 @@ _NAME_IN_TEXT_RE = re.compile(
     r"(?<![\w\-])[A-Z][A-Za-z]*[a-z][A-Za-z]*(?:-[A-Za-z0-9.]+)+(?![\w\-])"
     r"|(?<![\w\-])[A-Z][A-Za-z]*[a-z][A-Za-z]*\d+[A-Za-z]?(?![\w\-])"
     r"|(?<![\w\-])[A-Z][a-z]+(?:[A-Z][a-z]+)+[A-Z]{1,2}(?![\w\-])")  # "HexaMixB": a line break took the hyphen
+#: A model named right after a value: "13 hours for TesselNet-S", "16.2 GFLOPs with Pelican-Base".
+_NAME_AFTER_RE = re.compile(r"\s*(?:for|with|of|on)\s+(?:the\s+)?(\S+?)(?=[\s,;.)]|$)")
 #: Where a clause ends inside a sentence: "..., while HexaMix-B needs about 3.5 days".
 _CLAUSE_BREAK_RE = re.compile(r";|,\s+(?:while|whereas|and|but)\b|\bwhile\b|\bwhereas\b")
 
@@ -336,7 +338,8 @@ _CLAUSE_BREAK_RE = re.compile(r";|,\s+(?:while|whereas|and|but)\b|\bwhile\b|\bwh
 def _statement_model(f: dict[str, Any], reach: int = 100) -> str | None:
     """Given a sentence finding, return the :func:`model_key` of the model name its clause names
     (:data:`_NAME_IN_TEXT_RE`) in the value's clause (cut at ``;`` and ``, while``/``, and`` ...): the
-    name nearest before the matched value, at most ``reach`` characters before it; None when there
+    name right after the value (``13 hours for TesselNet-S``), else the name nearest before it, at
+    most ``reach`` characters before it; None when there
     is none ("the batch is distributed over four cards, and a full training run of SlimPath-B lasts
     about 6 days": the 6 days are SlimPath-B's, the four cards every model's)."""
     s = f.get("source_text") or ""
@@ -357,6 +360,9 @@ def _statement_model(f: dict[str, Any], reach: int = 100) -> str | None:
             s, pos = s[opened + 1:], pos - opened - 1
     if pos < 0:
         return None
+    after = _NAME_AFTER_RE.match(s, pos + len(match))
+    if after and _NAME_IN_TEXT_RE.fullmatch(after.group(1)):
+        return model_key(after.group(1))  # "9.5 hours for TesselNet-T and 13 hours for TesselNet-S"
     before = [model_key(m.group(0)) for m in _NAME_IN_TEXT_RE.finditer(s) if m.end() <= pos and pos - m.end() <= reach]
     before = [k for k in before if k]
     return before[-1] if before else None
@@ -488,6 +494,12 @@ def _with_column_variant(label: str | None, ctx: dict[str, Any]) -> str | None:
     return f"{label} ({m.group(1)})"
 
 
+#: Title openers that are not model names ("Rethinking: ...", "Attention: ...").
+_TITLE_WORDS = frozenset({"rethinking", "revisiting", "towards", "toward", "beyond", "attention", "learning", "deep",
+                          "understanding", "improving", "scaling", "training", "review", "survey", "tutorial",
+                          "introduction", "benchmarking", "efficient", "neural", "convolutional", "transformers",
+                          "transformer", "networks", "representations", "language", "vision", "when", "what", "why",
+                          "how", "less", "more", "bigger", "simple", "simpler", "fast", "faster", "going"})
 _TITLE_NAME_RE = re.compile(r"^\s*([A-Za-z][\w\-+.]*(?:\s+[\w\-+.]+){0,2}?)\s*:\s+\S")
 
 
@@ -502,10 +514,14 @@ def title_model_name(title: str | None) -> str | None:
     digits, a plural ``s`` dropped), or None: ``"ShuffleNet V2: Practical Guidelines ..."`` ->
     ``"shufflenetv2"``, ``"MobileNets: Efficient ..."`` -> ``"mobilenet"``, ``"BERT: Pre-training
     ..."`` -> ``"bert"``. A name is at most three words before a colon with a capital letter or
-    a digit after its first letter (``"R-NET: M ACHINE R EADING ..."`` -> ``"rnet"``); titles
+    a digit after its first letter, or one capitalised word that is not a common title opener
+    (``"Quill: ..."`` -> ``"quill"``; ``"Rethinking: ..."`` -> None) (``"R-NET: M ACHINE R EADING ..."`` -> ``"rnet"``); titles
     without one (``"Deep Residual Learning for Image Recognition"``) give None."""
     m = _TITLE_NAME_RE.match(title or "")
-    if m is None or not re.search(r"[A-Z\d]", m.group(1)[1:]):
+    if m is None:
+        return None
+    single = re.fullmatch(r"[A-Z][a-z]{2,}", m.group(1)) and m.group(1).lower() not in _TITLE_WORDS
+    if not (re.search(r"[A-Z\d]", m.group(1)[1:]) or single):  # "Quill: ..." names its model too
         return None
     key = compact(m.group(1))
     if m.group(1).endswith("s") and len(key) > 4 and not key.endswith("ss"):  # "MobileNets"; not "DetectoRS"

@@ -46,7 +46,9 @@ _FLOPS_ARE_MADDS_RE = re.compile(
     r"(?:multiply-adds|mult-adds|multiply-accumulates|multiply[\s\-\ufffe\u00ad]*add\s+operations|multiplication[\s\-\ufffe\u00ad]*additions?(?:\s+operations)?)"
     # "counting one multiply-accumulate as one FLOP", "one FLOP corresponds to one multiply-add"
     rf"|(?:one|a|each)\s+{_MADD}\s+(?:as|is|counts?\s+as|counted\s+as|equals)\s+(?:one|a|1)\s+FLOP\b"
-    rf"|(?:one|a|each)\s+FLOP\s+(?:is|as|corresponds\s+to|equals|means)\s+(?:one|a|1)\s+{_MADD}",
+    rf"|(?:one|a|each)\s+FLOP\s+(?:is|as|corresponds\s+to|equals|means)\s+(?:one|a|1)\s+{_MADD}"
+    # "FLOPs ... count one fused multiply-add as one operation", "FLOPs count multiply-accumulate operations"
+    rf"|FLOPs?\b[^.]{{0,60}}?\bcount(?:s|ed|ing)?\s+(?:one\s+|each\s+|a\s+)?(?:fused\s+)?{_MADD}(?:\s+as\s+(?:one|a|1|single)\s+(?:operation|op|FLOP)\b|\s+operations\b|\b(?!\s+as\s+(?:two|2)))",
     re.IGNORECASE,
 )
 

@@ -87,6 +87,9 @@ def table_benchmark(col_header: str, table_ctx: str) -> list[str]:
     return []
 
 
+#: ImageNet's other test sets as a column ("ReaL", "V2", "ImageNet-A"): not the validation top-1.
+_VARIANT_COLUMN_RE = re.compile(r"\bReaL\b|\bV2\b|ImageNet[- ]?(?:V2|A|R|C|Sketch)\b|\b(?:IN|INet)-(?:V2|A|R|C|Sketch)\b|\bSketch\b")
+_BLEU_COLUMN_RE = re.compile(r"BLEU|\bEN\s*[-–→>]\s*(?:DE|FR)\b|English|newstest|WMT", re.IGNORECASE)
 _NOT_SCORE_RE = re.compile(
     r"param|flop|mult|madd|\bmacs?\b|time|speed|size|mem|#|\bres\.?(?:olution)?\b|input|batch|epoch|gpu|latency|cost|step|ppl|perplex|fps|\bms\b|hours|days|ratio|\bloc\b|locali[sz]ation|detection|\bdet\b",
     re.IGNORECASE,
@@ -364,6 +367,8 @@ def table_scores(table: Table, extractor: str = "table.score",
     picked: list = []
     inferred: dict[int, str] = {}
     order_says = topk_order(table)
+    # columns whose own title says they hold BLEU (or a language pair, or the test set)
+    bleu_cols = {c.index for c in table.columns if _BLEU_COLUMN_RE.search(c.header)}
     for col in table.columns:
         bms = table_benchmark(col.header, table_ctx)
         if not bms and benchmarks:
@@ -376,7 +381,7 @@ def table_scores(table: Table, extractor: str = "table.score",
         h = col.header
         tokens = h.replace("(", " ").replace(")", " ").split()
         cand: list[tuple[str, str, bool]] = []  # benchmark, metric, is_error
-        if "imagenet" in bms and _imagenet_caption_ok(table.caption, h):
+        if "imagenet" in bms and _imagenet_caption_ok(table.caption, h) and not _VARIANT_COLUMN_RE.search(h):
             values = [c.value for r in table.rows for c in r.cells
                       if c.col == col.index and c.value is not None and c.suffix in ("", "%")]
             im = _imagenet_metric(h, table.caption + " " + table.header, values)
@@ -409,7 +414,8 @@ def table_scores(table: Table, extractor: str = "table.score",
                 # a column headed by the dataset alone ("POS  CoNLL2000  CoNLL2003") reports its
                 # one standard measure, the entity-level F1
                 cand.append(("conll2003", "f1", False))
-        if "wmt14" in bms and not _REVERSE_RE.search(h) and not _NOT_SCORE_RE.search(h):
+        if "wmt14" in bms and not _REVERSE_RE.search(h) and not _NOT_SCORE_RE.search(h) and not (
+                bleu_cols and col.index not in bleu_cols):  # "E" (experts) beside "BLEU": not a score
             if re.search(r"BLEU", f"{h} {table.header} {table.caption}"):
                 de, fr = bool(_EN_DE_RE.search(h)), bool(_EN_FR_RE.search(h))
                 if not (de or fr):

@@ -129,12 +129,12 @@ _MODEL_NAME_RE = re.compile(r"[A-Z]|\d+-layer")
 
 #: A model name said to have the value that follows: ``BERTLARGE contains 340M parameters``,
 #: ``ResNet-152 has 11.3 billion FLOPs``.
-_LABEL_VERB_RE = re.compile(r"\b([A-Z0-9][\w\-.]*(?:\s+(?:[A-Z0-9][\w\-.]*|[a-z]+\d[\w\-.]*))?)(?:\s+(?:model|network))?\s+(?:contains|has|have|requires|needs|uses|with)"
+_LABEL_VERB_RE = re.compile(r"\b([A-Z0-9][\w\-.]*(?:\s+(?:[A-Z0-9][\w\-.]*|[a-z]+\d[\w\-.]*))?)(?:\s+(?:model|network))?\s+(?:contains|has|have|requires|needs|uses|costs|with)"
                             r"\s+(?:only\s+|about\s+|approximately\s+|roughly\s+|around\s+|[~∼≈]\s*)?"
                             # a second value said of the same name: "ResNet-50 has 25.6M parameters and requires 4.1 GFLOPs"
                             r"(?:[\d.,]+\s?[A-Za-z]*\s+[\w\-]+\s+(?:and|,)\s+(?:(?:requires|needs|uses|has|contains)\s+)?(?:only\s+|about\s+)?)?$")
 #: A model-like name: letters with a digit, an inner capital, or two capitals (not "It", "This").
-_MODEL_LIKE_RE = re.compile(r"[A-Za-z].*\d|[a-z][A-Z]|[A-Z]{2}")
+_MODEL_LIKE_RE = re.compile(r"[A-Za-z].*\d|[a-z][A-Z]|[A-Z]{2}|[a-z]-[A-Z]")  # "Quill-Base"
 
 
 #: A hyphenated or numbered name right before the count, after a clause break: "GCR-base needs
@@ -162,6 +162,14 @@ def _label_before(text: str) -> str | None:
     if m is not None and _MODEL_LIKE_RE.search(m.group(1)) and re.search(r"[\-\d]", m.group(1)):
         return m.group(1)  # "..., and GCR-big 6.8 GFLOPs per forward pass"
     return None
+
+
+def _label_after(text: str) -> str | None:
+    """Given the text right after a FLOPs or parameter count, return the model it is said of there:
+    ``3.1 GFLOPs for Corvid-Base``, ``16.2 GFLOPs with Pelican-Base`` -> the hyphenated or numbered
+    name after ``for``/``with``/``of``; None otherwise."""
+    m = re.match(r"\s*(?:per\s+(?:image|forward\s+pass)\s+)?(?:for|with|of)\s+(?:the\s+)?([A-Z][\w.]*(?:-[\w.]+)+|[A-Z][A-Za-z]+\d[\w.\-]*)(?=[\s,;.)]|$)", text)
+    return m.group(1).rstrip(".") if m else None
 
 
 def _phase(sentence: str, at: int | None = None) -> str:
@@ -424,7 +432,7 @@ def complexity_findings(s: str, emit: _Emitter) -> None:
         if not 1e5 <= flop <= 1e13:
             continue
         emit("ops_per_forward_pass", flop, "FLOP", m.start(), m.end(), "sentence.ops", 0.6, reported_as=rep,
-             model_label=_label_before(s[:m.start()]), context={"unit_as_written": unit})
+             model_label=_label_before(s[:m.start()]) or _label_after(s[m.end():]), context={"unit_as_written": unit})
     for m in _PARAMS_RE.finditer(s):
         raw, sc = (m.group("n"), m.group("s")) if m.group("n") else (m.group("n2"), m.group("s2"))
         if _DELTA_BEFORE_RE.search(s[:m.start()]):
@@ -434,7 +442,7 @@ def complexity_findings(s: str, emit: _Emitter) -> None:
             continue
         if 1e3 <= n <= 2e12:
             emit("parameters", n, "count", m.start(), m.end(), "sentence.params", 0.6,
-                 model_label=_label_before(s[:m.start()]))
+                 model_label=_label_before(s[:m.start()]) or _label_after(s[m.end():]))
 
 
 def sentence_findings(flat: str, spans: list[tuple[int, int]], layout: PageLayout | None, page: int,

@@ -872,7 +872,8 @@ def _sides(layout: PageLayout, idx: int, used: set[int]) -> tuple[list[float], l
     x0 = min(lines[k].bbox[0] for k in used)
     x1 = max(lines[k].bbox[2] for k in used)
     near = [ln for k, ln in enumerate(lines) if k not in used and ln.bbox[0] < x1 and ln.bbox[2] > x0]
-    above = [top - ln.bbox[3] for ln in near if -2 <= top - ln.bbox[3] <= 60 and ln.bbox[1] < top and _is_row(ln)]
+    above = [top - ln.bbox[3] for ln in near if -2 <= top - ln.bbox[3] <= 60 and ln.bbox[1] < top and _is_row(ln)
+             and not is_running_header(ln, layout.height)]  # "Corvid: Gated Stripe Mixing 3": a page's head
     below = [ln.bbox[1] - bottom for ln in near
              if -2 <= ln.bbox[1] - bottom <= 60 and (_is_row(ln) or _is_column_titles(ln))]
     return above, below

@@ -276,3 +276,11 @@ def test_statement_naming_one_of_the_papers_models_applies_to_it_only():
     by = {r["model_name"]: r for r in assemble(findings, PAPERS)}
     assert [by[m]["training_time_s"] for m in ("FooNet-S", "FooNet-B", "FooNet-T")] == [144000.0, 302400.0, None]
     assert [by[m]["chip_count"] for m in ("FooNet-S", "FooNet-B", "FooNet-T")] == [8.0, 8.0, 8.0]
+
+
+def test_title_model_of_one_word():
+    from extract.observations import title_model_name
+
+    assert title_model_name("Quill: Span Pretraining for Reading") == "quill"
+    assert title_model_name("Rethinking: Why Batch Size Matters") is None
+    assert title_model_name("Deep Residual Learning for Image Recognition") is None

@@ -315,6 +315,9 @@ def test_table_floated_past_the_bibliography_is_not_a_reference() -> None:
         ("Here one FLOP corresponds to one multiply-add.", True),
         ("FLOPs (i.e., multiply-adds) are measured at 224 x 224.", True),
         ("We count FLOPs as operations: a multiply-add is 2 FLOPs.", False),
+        ("All FLOPs count one fused multiply-add as one operation.", True),
+        ("Our FLOPs count multiply-accumulate operations.", True),
+        ("FLOPs count a multiply-add as two FLOPs.", False),
         ("We report FLOPs, where a multiply-add counts as two FLOPs.", False),
     ],
 )

@@ -315,3 +315,17 @@ def test_sentence_naming_the_papers_model_is_its_own() -> None:
     # a development-set figure says so
     text = "For example, our SQuAD model can be trained in 30 minutes to achieve a Dev F1 score of 91.0%."
     assert run(text, None) == [("squad11", 91.0, None, "Dev")]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "label"),
+    [
+        ("The forward pass costs 3.1 GFLOPs for Corvid-Base and 10.6 GFLOPs for Corvid-Big.", 10.6e9, "Corvid-Big"),
+        ("It takes 16.2 GFLOPs with Pelican-Base.", 16.2e9, "Pelican-Base"),
+        ("Quill-Base costs 29.0 GFLOPs.", 29.0e9, "Quill-Base"),
+    ],
+)
+def test_ops_said_of_a_model_after_the_value(text: str, value: float, label: str) -> None:
+    found, _ = _run(text)
+    got = [f for f in found if f.kind == "ops_per_forward_pass"][-1]
+    assert got.value == pytest.approx(value) and got.model_label == label
