@@ -405,6 +405,11 @@ def _applies(f: dict[str, Any], row: _Row, paper_rows: list[_Row]) -> tuple[bool
         if row.benchmark not in benches:
             return False, ""
         return True, f"paper-level statement naming benchmark {row.benchmark}"
+    if (ds and ds not in ("small", "other") and f["kind"] in _RUN_KINDS and not row.benchmark.startswith(ds)
+            and f["_ctx"].get("phase") == "pretraining"):
+        # a backbone's pre-training on another benchmark's data ("Both backbones are pre-trained on
+        # ImageNet-1k for 300 epochs", for COCO rows): that run's schedule and machine
+        return False, ""
     if (ds and ds not in ("small", "other") and f["kind"] in _RUN_KINDS
             and len({b.split("_")[0] for b in paper_benches}) > 1 and not row.benchmark.startswith(ds)):
         # in the section of another of the paper's benchmarks ("We use 8 GPUs ... for 120 epochs"

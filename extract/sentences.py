@@ -37,7 +37,7 @@ from extract.units import (
 )
 from extract.version import EXTRACTOR_VERSION
 
-_TRAIN_RE = re.compile(r"\b(?:experiments?\s+(?:are|were|is|was)\s+(?:run|conducted|performed|carried\s+out)|(?:run|ran|conduct|conducted|perform|performed)\s+(?:all\s+)?(?:of\s+)?(?:our\s+|the\s+|these\s+)?experiments|(?:each|every|all|our)\s+(?:of\s+our\s+)?experiments?\s+(?:uses?|used|runs?|ran)|train|trained|training|trains|pre-?train\w*|fine-?tun\w*|took|takes|converge\w*|learn\w*|optimi[sz]\w*|paralleli[sz]\w*|data[\s-]parallel|runs?\b[^.;]{0,40}\b(?:lasts?|lasted|completes?|completed|finish(?:es|ed)?)|SGD|(?:mini-?)?batch\s+size|workers)\b", re.IGNORECASE)
+_TRAIN_RE = re.compile(r"\b(?:experiments?\s+(?:are|were|is|was)\s+(?:run|conducted|performed|carried\s+out)|(?:run|ran|conduct|conducted|perform|performed)\s+(?:all\s+)?(?:of\s+)?(?:our\s+|the\s+|these\s+)?experiments|(?:each|every|all|our)\s+(?:of\s+our\s+)?experiments?\s+(?:uses?|used|runs?|ran)|train|trained|training|trains|pre-?train\w*|fine-?tun\w*|took|takes|converge\w*|learn\w*|optimi[sz]\w*|paralleli[sz]\w*|data[\s-]parallel|(?:runs?|steps|iterations)\b[^.;]{0,40}\b(?:lasts?|lasted|completes?|completed|finish(?:es|ed)?)|SGD|(?:mini-?)?batch\s+size|workers)\b", re.IGNORECASE)
 _INFER_RE = re.compile(
     r"\b(?:inference|test(?:ing)?[\s-]time|runs? at|fps|frames per second|latency|throughput|per image|speed of|images/s|"
     r"real[\s-]time|on a mobile|CPU time|decoding speed|words per second|speed\s+(?:is|was)\s+(?:evaluated|measured|tested))\b",

@@ -284,3 +284,15 @@ def test_title_model_of_one_word():
     assert title_model_name("Quill: Span Pretraining for Reading") == "quill"
     assert title_model_name("Rethinking: Why Batch Size Matters") is None
     assert title_model_name("Deep Residual Learning for Image Recognition") is None
+
+
+def test_backbone_pretraining_on_imagenet_is_not_the_coco_run():
+    t = {"caption": "Table 1: COCO val2017, Mask R-CNN 1x"}
+    findings = [
+        _f("a", "score", 44.5, model_label="TesselNet-T", benchmark="coco", metric="box_ap", page=3,
+           method="table_cell", source_text="TesselNet-T 44.5", context=t),
+        _f("e", "epochs", 300.0, unit="epoch", source_text="Both backbones are pre-trained on ImageNet-1k for 300 epochs.",
+           context={"match": "for 300 epochs", "phase": "pretraining", "dataset": "imagenet"}),
+    ]
+    by = {r["model_name"]: r for r in assemble(findings, PAPERS)}
+    assert by["TesselNet-T"]["epochs"] is None
