@@ -124,6 +124,7 @@ def model_key(label: str | None) -> str:
     t = _CITE_RE.sub(" ", label)
     # inner marks name variants: "AlexNet∗-GAP" is not "AlexNet-GAP", "BN˚" is not "BN"
     t = re.sub(r"[*∗](?=[\w\-])", "star", t).replace("˚", "ring").replace("°", "ring")
+    t = t.replace("↑", "up")  # "Corvid-L↑": the model fine-tuned at a higher resolution, another row
     # a glued trailing star the table kept because its caption names it ("SSD512*": trained with
     # more augmentation) is a variant too; footnote stars are stripped from labels before this
     t = re.sub(r"(?<=[A-Za-z0-9])[*∗]$", "star", t.strip())

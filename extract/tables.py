@@ -470,7 +470,7 @@ def find_tables(layout: PageLayout) -> list[Table]:
     (``R-NET (March 2017) (Ensemble)``), the rows before the first such line the one named just
     above the block, if any."""
     lines = layout.lines
-    parsed = [parse_row(ln) if not (_is_prose(ln) or is_running_header(ln, layout.height)) else None for ln in lines]
+    parsed = [parse_row(ln) if not (_is_prose(ln) or is_page_head(layout, ln)) else None for ln in lines]
     tables: list[Table] = []
     i = 0
     n = len(lines)
@@ -609,8 +609,8 @@ def _assemble(layout: PageLayout, start: int, last: int, rows: list[Row]) -> Tab
                 label_parts.append(text)
         # group labels head the header block: only its first line, with more lines below
         groups = _group_spans(_phrases(ln), cols) if ln is header_lines[0] and len(header_lines) > 1 else None
-        phrases = split_spanning_phrases(ln, join_open_brackets(_phrases(ln)), cols)
-        owners = {i: header_owners(a, b, cols) for i, (_t, a, b) in enumerate(phrases)}
+        phrases = split_spanning_phrases(ln, join_open_brackets(units_to_their_titles(ln, _phrases(ln))), cols)
+        owners = {i: header_owners(*_title_extent(ln, t, a, b), cols) for i, (t, a, b) in enumerate(phrases)}
         for col in cols:
             hits = [t for i, (t, a, b) in enumerate(phrases) if col.index in owners[i]]
             if not hits and groups:
@@ -674,6 +674,22 @@ def _drop_category_column(rows: list[Row], lines: list[Line], titles: list[tuple
                 break
 
 
+def _title_extent(line: Line, text: str, a: float, b: float) -> tuple[float, float]:
+    """Given a header line and one of its phrases ``(text, a, b)``, return the x-extent that decides
+    which column it titles: for a title followed by a bracketed unit (``Throughput (img/s)``), the
+    title's words only, since a wide unit may reach over the next column; else ``(a, b)``."""
+    m = re.fullmatch(r"(.+?)\s+\([^()]{1,12}\)", text)
+    if m is None:
+        return a, b
+    words = [w for w in line.words if w.bbox[0] >= a - 0.5 and w.bbox[2] <= b + 0.5]
+    head = [w for w in words if not w.text.startswith("(")]
+    if not head or len(head) == len(words):
+        return a, b
+    first_bracket = next(i for i, w in enumerate(words) if w.text.startswith("("))
+    head = words[:first_bracket]
+    return (head[0].bbox[0], head[-1].bbox[2]) if head else (a, b)
+
+
 def mark_titles(header_lines: list[Line], marks: list[tuple[float, float]], right: float) -> list[tuple[str, float, float]]:
     """Given a table's header lines, the x-ranges of the check marks in its rows and the x where
     its numeric columns start, return the titles ``(text, x0, x1)`` over the label columns: the
@@ -726,6 +742,24 @@ def tell_apart_by_schedule(rows: list[Row], cols: list[Column]) -> None:
             row.label = f"{row.label} ({cell.text} epochs)"
 
 
+def units_to_their_titles(line: Line, phrases: list[tuple[str, float, float]]) -> list[tuple[str, float, float]]:
+    """Given a header line and its phrases ``(text, x0, x1)``, return them with a bracketed unit that
+    opens a phrase (``(img/s) Top-1`` in tightly set ``Throughput (img/s) Top-1 Acc.``) moved to the
+    end of the phrase before it: ``Throughput (img/s)`` and ``Top-1``."""
+    out: list[tuple[str, float, float]] = []
+    for t, a, b in phrases:
+        m = re.match(r"(\([^()\s]{1,10}\))\s+(\S.*)$", t)
+        if out and m:
+            words = [w for w in line.words if w.bbox[0] >= a - 0.5 and w.bbox[2] <= b + 0.5]
+            if words and words[0].text == m.group(1) and len(words) > 1:
+                pt, pa, _pb = out[-1]
+                out[-1] = (f"{pt} {m.group(1)}", pa, words[0].bbox[2])
+                out.append((m.group(2), words[1].bbox[0], b))
+                continue
+        out.append((t, a, b))
+    return out
+
+
 def join_open_brackets(phrases: list[tuple[str, float, float]]) -> list[tuple[str, float, float]]:
     """Given a line's phrases ``(text, x0, x1)``, return them with a phrase that opens a bracket it
     does not close joined to the next ones until it closes (``mAP@[.5,`` + ``.95]`` ->
@@ -767,6 +801,17 @@ def is_running_header(line: Line, page_height: float) -> bool:
     return line.bbox[3] <= 0.06 * page_height and bool(_RUNNING_HEADER_RE.match(line.text))
 
 
+def is_page_head(layout: PageLayout, line: Line) -> bool:
+    """Given a page layout and one of its lines, return True for a running page header: as
+    :func:`is_running_header`, or the page's topmost line in its top 15% reading that way (Springer
+    LNCS sets ``Corvid: Gated Stripe Mixing 3`` some 95 pt down a 792 pt page)."""
+    if is_running_header(line, layout.height):
+        return True
+    top = min((ln.bbox[1] for ln in layout.lines if ln.words), default=line.bbox[1])
+    return (line.bbox[1] <= top + 0.5 and line.bbox[3] <= 0.15 * layout.height
+            and bool(_RUNNING_HEADER_RE.match(line.text)))
+
+
 #: Words that are column titles on their own (``GFLOPs``, ``top-1``, ``#P``, ``EM``): two of them
 #: over two columns are two titles, not one group label.
 _TITLE_WORD_RE = re.compile(
@@ -803,10 +848,17 @@ def split_spanning_phrases(line: Line, phrases: list[tuple[str, float, float]],
         if len(over) >= 2 and len(parts) == len(over):
             out.extend(parts)  # "Top-1 / Top-5" over the two columns of "70.1 / 89.7"
             continue
-        if (len(over) >= 2 and len(words) == len(over) and " ".join(w.text for w in words) == t
+        titled: list[list] = []  # words, a bracketed unit kept with the word before it ("Throughput (img/s)")
+        for w in words:
+            if titled and re.fullmatch(r"\([^()]{1,10}\)", w.text):
+                titled[-1][0] += " " + w.text
+                titled[-1][2] = w.bbox[2]
+            else:
+                titled.append([w.text, w.bbox[0], w.bbox[2]])
+        if (len(over) >= 2 and len(titled) == len(over) and " ".join(w.text for w in words) == t
                 and not re.search(r"[,:;]", t)  # "Avg. Precision, IoU:" is one group label
-                and (len(over) >= 3 or all(_TITLE_WORD_RE.match(w.text) for w in words))):
-            out.extend((w.text, w.bbox[0], w.bbox[2]) for w in words)
+                and (len(over) >= 3 or all(_TITLE_WORD_RE.match(x[0]) for x in titled))):
+            out.extend((x[0], x[1], x[2]) for x in titled)
         else:
             out.append((t, a, b))
     return out
@@ -873,7 +925,7 @@ def _sides(layout: PageLayout, idx: int, used: set[int]) -> tuple[list[float], l
     x1 = max(lines[k].bbox[2] for k in used)
     near = [ln for k, ln in enumerate(lines) if k not in used and ln.bbox[0] < x1 and ln.bbox[2] > x0]
     above = [top - ln.bbox[3] for ln in near if -2 <= top - ln.bbox[3] <= 60 and ln.bbox[1] < top and _is_row(ln)
-             and not is_running_header(ln, layout.height)]  # "Corvid: Gated Stripe Mixing 3": a page's head
+             and not is_page_head(layout, ln)]  # "Corvid: Gated Stripe Mixing 3": a page's head
     below = [ln.bbox[1] - bottom for ln in near
              if -2 <= ln.bbox[1] - bottom <= 60 and (_is_row(ln) or _is_column_titles(ln))]
     return above, below

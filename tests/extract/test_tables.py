@@ -451,3 +451,15 @@ def test_rows_told_apart_by_their_epochs_column() -> None:
     ])
     [table] = find_tables(layout)
     assert [r.label for r in table.rows] == ["PolyDETR (12 epochs)", "PolyDETR (36 epochs)", "DETR"]
+
+
+def test_bracketed_unit_stays_with_its_title() -> None:
+    # "Throughput (img/s) Top-1 Acc." set tightly: the unit is Throughput's, Top-1 Acc. its own column
+    layout = _synthetic([
+        [("Table", 50), ("1.", 72), ("ImageNet", 94), ("results", 116)],
+        [("Model", 50), ("FLOPs", 150), ("Throughput", 200), ("(img/s)", 226), ("Top-1", 248), ("Acc.", 270)],
+        [("ResNet-50", 50), ("4.1G", 150), ("1226", 205), ("76.1", 255)],
+        [("Swin-T", 50), ("4.5G", 150), ("755", 205), ("81.3", 255)],
+    ])
+    [table] = find_tables(layout)
+    assert [c.header for c in table.columns] == ["FLOPs", "Throughput (img/s)", "Top-1 Acc."]
