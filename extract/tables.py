@@ -455,11 +455,20 @@ def _apply_group(row: Row, group: tuple[str, float] | None) -> tuple[str, float]
     return None
 
 
-_SECTION_RE = re.compile(r"^\s*(single[\s\-]*models?|ensembles?(?:\s+models?)?|single|ensemble)\s*:?\s*$", re.IGNORECASE)
+_SECTION_RE = re.compile(
+    r"^\s*(single[\s\-]*models?|ensembles?(?:\s+models?)?|single|ensemble"
+    # a training schedule heading its rows: "Mask R-CNN 3× schedule (36 epochs)", "1x schedule"
+    r"|(?:[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)?\s+)?\d+\s?[×x]\s+schedule(?:\s*\(\s*\d+\s+epochs?\s*\))?)\s*:?\s*$",
+    re.IGNORECASE)
 
 
 def section_name(text: str) -> str:
-    """Given a section line's words (``Single model``, ``Ensembles``), return ``Single`` or ``Ensemble``."""
+    """Given a section line's words, return the section: ``Single`` or ``Ensemble`` (``Single model``,
+    ``Ensembles``), or a schedule as written without the framework before it (``Mask R-CNN 3×
+    schedule (36 epochs)`` -> ``3× schedule (36 epochs)``)."""
+    m = re.search(r"\d+\s?[×x]\s+schedule.*$", text, re.IGNORECASE)
+    if m:
+        return m.group(0).strip()
     return "Ensemble" if text.lower().startswith("ens") else "Single"
 
 
@@ -512,9 +521,13 @@ def find_tables(layout: PageLayout) -> list[Table]:
                 break
             j += 1
         if seen_section:
+            counts = Counter(row.label for row in rows if row is not None)
             for row, sec in zip(rows, sections):
                 if row is not None and sec and row.label:
-                    row.label = f"{row.label} ({section_name(sec)})"
+                    name = section_name(sec)
+                    if name in ("Single", "Ensemble") or counts[row.label] > 1:
+                        # a schedule names a row only where it tells two rows apart
+                        row.label = f"{row.label} ({name})"
         rows = [r for r in rows if r is not None]
         for prev, row in zip(rows, rows[1:]):
             if (not row.label and prev.label and len(row.cells) == len(prev.cells)

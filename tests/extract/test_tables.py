@@ -463,3 +463,17 @@ def test_bracketed_unit_stays_with_its_title() -> None:
     ])
     [table] = find_tables(layout)
     assert [c.header for c in table.columns] == ["FLOPs", "Throughput (img/s)", "Top-1 Acc."]
+
+
+def test_schedule_lines_inside_a_table_tell_rows_apart() -> None:
+    layout = _synthetic([
+        [("Table", 50), ("1.", 72), ("COCO", 94), ("val2017", 116)],
+        [("Backbone", 50), ("APb", 250)],
+        [("Mask", 50), ("R-CNN", 72), ("1×", 94), ("schedule", 116)],
+        [("TesselNet-T", 50), ("44.5", 250)],
+        [("PVT-Small", 50), ("40.4", 250)],
+        [("Mask", 50), ("R-CNN", 72), ("3×", 94), ("schedule", 116), ("(36", 138), ("epochs)", 160)],
+        [("TesselNet-T", 50), ("46.6", 250)],
+    ])
+    [table] = find_tables(layout)
+    assert [r.label for r in table.rows] == ["TesselNet-T (1× schedule)", "PVT-Small", "TesselNet-T (3× schedule (36 epochs))"]
