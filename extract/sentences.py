@@ -70,7 +70,7 @@ _DEVICE_TIME_RE = re.compile(r"[\s\-]*(?:days?|hours?|hrs?|weeks?|months?|years?
 _NODES_RE = re.compile(
     rf"(?<![\w.,])(?P<n1>{COUNT})\s+(?:machines|nodes|servers|hosts)\s*,?\s*(?:each\s+)?(?:with|having|containing|equipped\s+with)\s+"
     rf"(?P<n2>{COUNT})\s+(?P<mid>(?:{_MID_TOKEN}[\s\-]+){{0,6}}?)(?P<dev>GPUs?|TPUs?|(?:GPU\s+)?cards)\b", re.IGNORECASE)
-_USE_ONE_RE = re.compile(r"\b(?:train\w*|took|takes|experiments?)\b(?:\s+[\w\-]+){0,6}?\s+(?:on|using|with|in)\s+(?:a\s+single|one|a|single)\b", re.IGNORECASE)
+_USE_ONE_RE = re.compile(r"\b(?:train\w*|pre-?train\w*|fine-?tun\w*|took|takes|experiments?)\b(?:\s+[\w\-]+){0,6}?\s+(?:on|using|with|in)\s+(?:a\s+single|one|a|single)\b", re.IGNORECASE)
 #: Another paper's setup: a citation or "et al." in a sentence without "we"/"our".
 _CITED_RE = re.compile(r"\[\d+(?:[,\s\-–]+\d+)*\]|\bet al\.")
 _WE_RE = re.compile(r"\b(?:we|our|us)\b", re.IGNORECASE)
@@ -326,7 +326,9 @@ def hardware_findings(s: str, emit: _Emitter, chips: tuple[Chip, ...] | None = N
         before = s[:c.start]
         m = _COUNT_BEFORE_CHIP_RE.search(before)
         n = None
-        if _ONE_CHIP_RE.search(_VENDOR_TAIL_RE.sub("", before)) and _USE_ONE_RE.search(s):
+        if c.chip.kind == "tpu" and _SLICE_AFTER_RE.match(s, c.end):
+            n = None  # "a TPU v3-81": a slice (here with a footnote mark), not one chip
+        elif _ONE_CHIP_RE.search(_VENDOR_TAIL_RE.sub("", before)) and _USE_ONE_RE.search(s):
             n = 1.0
         elif m is not None:
             n = _count_or_none(m.group("n"))

@@ -226,11 +226,17 @@ _YEAR_RE = re.compile(r"(?:19[89]\d|20[0-3]\d)")
 _SETTING_END_RE = re.compile(r"(?:\bbeam(?:\s+size)?|\bsize|\bwidth|\bdepth|\b[kKnN]\s*=|=)\s*$", re.IGNORECASE)
 
 
+#: A line of dataset names with versions, each name twice or more: "SQuAD 1.1 SQuAD 2.0", "WMT 14 WMT 16".
+_VERSIONED_GROUPS_RE = re.compile(r"(?P<name>[A-Za-z][\w\-']*)\s*v?\d+(?:\.\d+)?(?:\s+(?P=name)\s*v?\d+(?:\.\d+)?)+")
+
+
 def parse_row(line: Line, max_label_words: int = 8, max_label_chars: int = 70) -> Row | None:
     """Given a line, return it as a data :class:`Row` (label then a trailing run of numeric cells,
     deltas such as ``(+1.2)`` and ``±0.1`` skipped; an integer right after a label ending in a
     setting name stays in the label: ``Single reversed LSTM, beam size 12``), or None when it is
     not one (no trailing numbers, or a label too long to be a row label)."""
+    if _VERSIONED_GROUPS_RE.fullmatch(line.text.strip()):
+        return None  # "SQuAD 1.1  SQuAD 2.0": group titles over columns, not a row
     words = _merge_powers(line.words)
     cells: list[Cell] = []
     k = len(words)
@@ -758,9 +764,14 @@ def tell_apart_by_schedule(rows: list[Row], cols: list[Column]) -> None:
 def units_to_their_titles(line: Line, phrases: list[tuple[str, float, float]]) -> list[tuple[str, float, float]]:
     """Given a header line and its phrases ``(text, x0, x1)``, return them with a bracketed unit that
     opens a phrase (``(img/s) Top-1`` in tightly set ``Throughput (img/s) Top-1 Acc.``) moved to the
-    end of the phrase before it: ``Throughput (img/s)`` and ``Top-1``."""
+    end of the phrase before it: ``Throughput (img/s)`` and ``Top-1``; and a version number set
+    apart from its name joined to it (``SQuAD`` + ``1.1``)."""
     out: list[tuple[str, float, float]] = []
     for t, a, b in phrases:
+        if out and re.fullmatch(r"v?\d+\.\d+|v\d+", t) and re.search(r"[A-Za-z]$", out[-1][0]):
+            pt, pa, _pb = out[-1]
+            out[-1] = (f"{pt} {t}", pa, b)  # "SQuAD" + "1.1": a dataset and its version set apart
+            continue
         m = re.match(r"(\([^()\s]{1,10}\))\s+(\S.*)$", t)
         if out and m:
             words = [w for w in line.words if w.bbox[0] >= a - 0.5 and w.bbox[2] <= b + 0.5]

@@ -48,6 +48,7 @@ def _one(findings, kind):
         ("The training is conducted on a machine with 4 NVIDIA 1080Ti GPUs.", 4, "nvidia-geforce-gtx-1080-ti"),
         ("We run all experiments on a single GeForce GTX TITAN X GPU.", 1, "nvidia-geforce-gtx-titan-x"),
         ("Each experiment uses 8 x NVIDIA V100 (16GB).", 8, "nvidia-tesla-v100"),
+        ("The model is fine-tuned for 2 epochs on a single A100 GPU.", 1, "nvidia-a100"),
     ],
 )
 def test_hardware(text: str, count: float, chip: str | None) -> None:

@@ -53,6 +53,9 @@ def _row(rows, paper: str, model: str, benchmark: str, metric: str) -> dict:
         # "Table 2" between two tables is the lower one's; "APb" is box AP beside mask AP
         ("2196.00002", "Zeta-T", "coco", "box_ap", {"score": 43.9, "chip_model": "nvidia-a100"}),
         ("2196.00002", "Zeta-T", "imagenet", "top1", {"score": 82.6}),
+        # "SQuAD 1.1  SQuAD 2.0" over two EM/F1 pairs: the 1.1 pair only
+        ("2196.00004", "Heron-Large", "squad11", "em", {"score": 89.7}),
+        ("2196.00004", "Heron-Large", "squad11", "f1", {"score": 95.0}),
         # a table past the bibliography; "16 TPU" + "v3 chips" across a page break
         ("2198.00003", "SCP-Large (single)", "squad11", "em",
          {"score": 85.8, "chip_model": "google-tpu-v3", "chip_count": 16.0, "training_time_s": 345600.0, "epochs": 2.0}),

@@ -477,3 +477,12 @@ def test_schedule_lines_inside_a_table_tell_rows_apart() -> None:
     ])
     [table] = find_tables(layout)
     assert [r.label for r in table.rows] == ["TesselNet-T (1× schedule)", "PVT-Small", "TesselNet-T (3× schedule (36 epochs))"]
+
+
+def test_versioned_dataset_groups_are_no_row() -> None:
+    from extract.tables import parse_row
+
+    layout = _synthetic([[("SQuAD", 215), ("1.1", 239), ("SQuAD", 315), ("2.0", 339)],
+                         [("Heron-Large", 50), ("89.7", 200), ("95.0", 250)]])
+    assert parse_row(layout.lines[0]) is None
+    assert parse_row(layout.lines[1]) is not None
