@@ -59,6 +59,7 @@ behind it is reviewed, else ``pending``.
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
@@ -364,9 +365,38 @@ def _statement_model(f: dict[str, Any], reach: int = 100) -> str | None:
     after = _NAME_AFTER_RE.match(s, pos + len(match))
     if after and _NAME_IN_TEXT_RE.fullmatch(after.group(1)):
         return model_key(after.group(1))  # "9.5 hours for TesselNet-T and 13 hours for TesselNet-S"
-    before = [model_key(m.group(0)) for m in _NAME_IN_TEXT_RE.finditer(s) if m.end() <= pos and pos - m.end() <= reach]
-    before = [k for k in before if k]
-    return before[-1] if before else None
+    before = [m for m in _NAME_IN_TEXT_RE.finditer(s) if m.end() <= pos and pos - m.end() <= reach and model_key(m.group(0))]
+    if not before:
+        return None
+    # names joined to the nearest one: "Kestrel-S4 and Kestrel-S5", "Kestrel-S0 to Kestrel-S3"
+    group, joint = [before[-1]], ""
+    for m in reversed(before[:-1]):
+        between = s[m.end():group[-1].start()]
+        if not re.fullmatch(r"\s*(?:,\s*(?:and\s+)?|and|or|to|through|[-–])\s*", between):
+            break
+        joint = "to" if re.search(r"\bto\b|through|[-–]", between) else joint
+        group.append(m)
+    keys = [model_key(m.group(0)) for m in reversed(group)]
+    if len(keys) == 1:
+        return keys[0]
+    return ("range:" if joint == "to" and len(keys) == 2 else "set:") + "|".join(keys)
+
+
+def _names_row(named: str, key: str) -> bool:
+    """Given what a statement names (:func:`_statement_model`: a model key, ``set:a|b`` or
+    ``range:a|b``) and a row's model key, return True when the row is among them (a range
+    ``kestrels0`` to ``kestrels3`` holds ``kestrels1``: same stem, suffix in between)."""
+    if named.startswith("set:"):
+        return any(k in key for k in named[4:].split("|"))
+    if named.startswith("range:"):
+        lo, hi = named[6:].split("|")
+        stem = os.path.commonprefix([lo, hi])
+        if not stem or stem not in key:
+            return lo in key or hi in key
+        start = key.index(stem) + len(stem)
+        suffix = key[start:start + max(len(lo), len(hi)) - len(stem)]
+        return lo[len(stem):] <= suffix <= hi[len(stem):]
+    return named in key
 
 
 def _applies(f: dict[str, Any], row: _Row, paper_rows: list[_Row]) -> tuple[bool, str]:
@@ -393,7 +423,7 @@ def _applies(f: dict[str, Any], row: _Row, paper_rows: list[_Row]) -> tuple[bool
         return True, f"paper-level statement naming model size {sorted(sizes & row_sizes)}"
     named = _statement_model(f) if f["_ctx"].get("phase") != "inference" else None
     if named and paper_rows:
-        naming = [r for r in paper_rows if named in r.key]
+        naming = [r for r in paper_rows if _names_row(named, r.key)]
         if naming and len(naming) < len(paper_rows):
             # the sentence names one of the paper's models ("Training HexaMix-S takes roughly 40
             # hours, while HexaMix-B needs about 3.5 days"): only that model's rows

@@ -296,3 +296,18 @@ def test_backbone_pretraining_on_imagenet_is_not_the_coco_run():
     ]
     by = {r["model_name"]: r for r in assemble(findings, PAPERS)}
     assert by["TesselNet-T"]["epochs"] is None
+
+
+def test_statement_naming_a_range_or_list_of_models():
+    t = {"caption": "Table 1: ImageNet results"}
+    names = ("Kestrel-S0", "Kestrel-S1", "Kestrel-S2", "Kestrel-S3", "Kestrel-S4", "Kestrel-S5")
+    findings = [_f(f"r{i}", "score", 77.0 + i, model_label=m, benchmark="imagenet", metric="top1", page=3,
+                   method="table_cell", source_text=f"{m} {77.0 + i}", context=t) for i, m in enumerate(names)]
+    findings += [
+        _f("c1", "chip_count", 16.0, unit="count", context={"match": "32 TPU v3 cores"},
+           source_text="Kestrel-S0 to Kestrel-S3 are trained on 32 TPU v3 cores."),
+        _f("c2", "chip_count", 64.0, unit="count", context={"match": "128 TPU v3 cores"},
+           source_text="Kestrel-S4 and Kestrel-S5 are trained on 128 TPU v3 cores."),
+    ]
+    by = {r["model_name"]: r["chip_count"] for r in assemble(findings, PAPERS)}
+    assert [by[m] for m in names] == [16.0, 16.0, 16.0, 16.0, 64.0, 64.0]
