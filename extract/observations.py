@@ -382,10 +382,13 @@ def _statement_model(f: dict[str, Any], reach: int = 100) -> str | None:
     return ("range:" if joint == "to" and len(keys) == 2 else "set:") + "|".join(keys)
 
 
-def _names_row(named: str, key: str) -> bool:
+def _names_row(named: str, key: str, exact: bool = False) -> bool:
     """Given what a statement names (:func:`_statement_model`: a model key, ``set:a|b`` or
-    ``range:a|b``) and a row's model key, return True when the row is among them (a range
+    ``range:a|b``) and a row's model key, return True when the row is among them (with ``exact``,
+    only a row whose key is a named key itself) (a range
     ``kestrels0`` to ``kestrels3`` holds ``kestrels1``: same stem, suffix in between)."""
+    if exact:
+        return key in (named[4:].split("|") if named.startswith("set:") else [named])
     if named.startswith("set:"):
         return any(k in key for k in named[4:].split("|"))
     if named.startswith("range:"):
@@ -423,7 +426,8 @@ def _applies(f: dict[str, Any], row: _Row, paper_rows: list[_Row]) -> tuple[bool
         return True, f"paper-level statement naming model size {sorted(sizes & row_sizes)}"
     named = _statement_model(f) if f["_ctx"].get("phase") != "inference" else None
     if named and paper_rows:
-        naming = [r for r in paper_rows if _names_row(named, r.key)]
+        naming = [r for r in paper_rows if _names_row(named, r.key, exact=True)] or [
+            r for r in paper_rows if _names_row(named, r.key)]  # "Zeta-B", not also "Zeta-B 384 (22k)"
         if naming and len(naming) < len(paper_rows):
             # the sentence names one of the paper's models ("Training HexaMix-S takes roughly 40
             # hours, while HexaMix-B needs about 3.5 days"): only that model's rows
