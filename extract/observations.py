@@ -424,6 +424,7 @@ def _applies(f: dict[str, Any], row: _Row, paper_rows: list[_Row]) -> tuple[bool
         if not (sizes & row_sizes):
             return False, ""
         return True, f"paper-level statement naming model size {sorted(sizes & row_sizes)}"
+    named_reason = ""
     named = _statement_model(f) if f["_ctx"].get("phase") != "inference" else None
     if named and paper_rows:
         naming = [r for r in paper_rows if _names_row(named, r.key, exact=True)] or [
@@ -431,15 +432,16 @@ def _applies(f: dict[str, Any], row: _Row, paper_rows: list[_Row]) -> tuple[bool
         if naming and len(naming) < len(paper_rows):
             # the sentence names one of the paper's models ("Training HexaMix-S takes roughly 40
             # hours, while HexaMix-B needs about 3.5 days"): only that model's rows
+            # (and, below, only where its run is for the row's benchmark)
             if row not in naming:
                 return False, ""
-            return True, f"paper-level statement naming model {named}"
+            named_reason = f"paper-level statement naming model {named}"
     benches = {b for b, rx in _BENCH_IN_SENTENCE.items() if rx.search(s)}
     paper_benches = {r.benchmark for r in paper_rows}
     if benches & paper_benches and len(paper_benches) > 1:
         if row.benchmark not in benches:
             return False, ""
-        return True, f"paper-level statement naming benchmark {row.benchmark}"
+        return True, named_reason or f"paper-level statement naming benchmark {row.benchmark}"
     if (ds and ds not in ("small", "other") and f["kind"] in _RUN_KINDS and not row.benchmark.startswith(ds)
             and f["_ctx"].get("phase") == "pretraining"):
         # a backbone's pre-training on another benchmark's data ("Both backbones are pre-trained on
@@ -450,7 +452,7 @@ def _applies(f: dict[str, Any], row: _Row, paper_rows: list[_Row]) -> tuple[bool
         # in the section of another of the paper's benchmarks ("We use 8 GPUs ... for 120 epochs"
         # under ImageNet training): that run's schedule and machine, not this benchmark's
         return False, ""
-    return True, "paper-level statement on the paper's own model"
+    return True, named_reason or "paper-level statement on the paper's own model"
 
 
 #: Paper-level kinds that describe one training run (its schedule, data and machine size), so

@@ -525,6 +525,11 @@ _DATASET_RE = re.compile(
     r"\bGLUE\b|MultiNLI|MNLI|TriviaQA|CelebA|LSUN)")
 
 
+#: A task a sentence names without naming its dataset: its benchmark here.
+_TASK_WORD_RE = re.compile(r"\b(?:(?P<coco>detectors?|object\s+detection)|(?P<wmt14>translation\s+models?)|(?P<conll2003>NER\s+models?|taggers?))\b",
+                           re.IGNORECASE)
+
+
 def dataset_context(flat: str, s0: int, s1: int, reach: int = 600, ahead: int = 250) -> tuple[str, bool] | None:
     """Given a page's flat text and a sentence span, return ``(dataset, named_in_sentence)``: the
     dataset the sentence is about, the last one it names, else the last one named in the ``reach``
@@ -540,6 +545,9 @@ def dataset_context(flat: str, s0: int, s1: int, reach: int = 600, ahead: int = 
         last = m
     if last is not None:
         return last.lastgroup, True
+    task = _TASK_WORD_RE.search(flat, s0, s1)
+    if task is not None:  # "All detectors are trained on 8 V100 GPUs": the detection benchmark's run
+        return task.lastgroup, True
     for m in _DATASET_RE.finditer(flat, max(0, s0 - reach), s0):
         last = m
     if last is not None:
