@@ -387,6 +387,9 @@ def _names_row(named: str, key: str, exact: bool = False) -> bool:
     ``range:a|b``) and a row's model key, return True when the row is among them (with ``exact``,
     only a row whose key is a named key itself) (a range
     ``kestrels0`` to ``kestrels3`` holds ``kestrels1``: same stem, suffix in between)."""
+    alias = re.sub(r"resnext(?=\d)", "x", re.sub(r"resnet(?=\d)", "r", named))
+    if alias != named and not named.startswith(("set:", "range:")) and not exact:
+        return named in key or alias in key  # "Training the ResNet-50 model" is the "R-50" row's
     if exact:
         return key in (named[4:].split("|") if named.startswith("set:") else [named])
     if named.startswith("set:"):
@@ -612,9 +615,14 @@ def _score_rows(paper_id: str, fs: list[dict[str, Any]], title_name: str | None 
     marking_tables = {_table_of(f) for g, ms in groups.items() if g[0] for f in ms if _marks_own(f)}
     tested = {(b, m) for (k, b, m), ms in groups.items() if k and any(score_split(f) == "test" for f in ms)}
     rows: list[_Row] = []
+    table_values = {(f["benchmark"], f["metric"], round(f["value"], 1)) for ms in groups.values() for f in ms
+                    if f.get("method") == "table_cell"}
     for (key, bench, metric), members in groups.items():
         if not key and bench in table_benches:
             continue  # sentence scores only where no table gives the benchmark
+        if all(f.get("method") != "table_cell" for f in members) and any(
+                (bench, metric, round(f["value"], 1)) in table_values for f in members):
+            continue  # "RingDet reaches 41.5 AP" repeats a table row's value under a shorter name
         if bench in TEST_SET_BENCHMARKS and (bench, metric) in tested and key:
             members = [f for f in members if score_split(f) != "dev"]
             if not members:

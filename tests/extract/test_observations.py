@@ -311,3 +311,16 @@ def test_statement_naming_a_range_or_list_of_models():
     ]
     by = {r["model_name"]: r["chip_count"] for r in assemble(findings, PAPERS)}
     assert [by[m] for m in names] == [16.0, 16.0, 16.0, 16.0, 64.0, 64.0]
+
+
+def test_sentence_repeating_a_table_value_makes_no_second_row():
+    t = {"caption": "Table 1: COCO test-dev"}
+    findings = [
+        _f("a", "score", 41.5, model_label="RingDet (ours) (R-50-FPN)", benchmark="coco", metric="box_ap", page=2,
+           method="table_cell", source_text="RingDet (ours) R-50-FPN 41.5", context=t),
+        _f("b", "score", 41.5, model_label="RingDet", benchmark="coco", metric="box_ap", page=1, method="sentence",
+           source_text="RingDet reaches 41.5 AP on COCO test-dev.", context={"match": "41.5 AP"}),
+        _f("c", "score", 47.0, model_label="RingDet-X", benchmark="coco", metric="box_ap", page=1, method="sentence",
+           source_text="RingDet-X reaches 47.0 AP on COCO test-dev.", context={"match": "47.0 AP"}),
+    ]
+    assert sorted(r["model_name"] for r in assemble(findings, PAPERS)) == ["RingDet (ours) (R-50-FPN)", "RingDet-X"]
